@@ -1,0 +1,29 @@
+"""nbgrader configuration for the course (the course root is this repository's root).
+
+Instructor notebooks live in ``source/<assignment>/``; ``nbgrader generate_assignment`` releases the
+student versions into ``assignments/<assignment>/``. The gradebook is SQLite by default (``gradebook.db``,
+kept out of git); set ``PENINSULA_GRADEBOOK_URL`` (e.g. ``postgresql://user@host/db``) to use PostgreSQL.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+course_root = Path(__file__).resolve().parent
+
+c.CourseDirectory.root = os.environ.get("PENINSULA_COURSE_ROOT", str(course_root))
+c.CourseDirectory.course_id = os.environ.get("PENINSULA_COURSE_ID", "trains-planes-sanctions")
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "assignments"
+c.CourseDirectory.db_url = os.environ.get(
+    "PENINSULA_GRADEBOOK_URL", f"sqlite:///{Path(c.CourseDirectory.root) / 'gradebook.db'}"
+)
+
+# Grading safety: a per-cell limit, no whole-notebook failure on slow output, deleted tests restored.
+c.Execute.timeout = int(os.environ.get("PENINSULA_CELL_TIMEOUT", "60"))
+c.Execute.raise_on_iopub_timeout = False
+c.OverwriteCells.add_missing_cells = True
+
+# The exchange (used by the assignment list and nbgrader release/collect) must be writable.
+c.Exchange.root = os.environ.get("PENINSULA_EXCHANGE", str(course_root / "exchange"))
