@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ DATA_END = pd.Timestamp("2024-12-31")
 UNVERIFIED = "UNVERIFIED"
 
 DateLike = str | dt.date | dt.datetime | pd.Timestamp
+
+_WITH_EXCEPTION = re.compile(r"\bwith (?:an? )?(?:[\w-]+ )?exceptions?\b")
 
 
 def to_timestamp(value: DateLike, *, name: str = "date") -> pd.Timestamp:
@@ -435,11 +438,15 @@ class SanctionsModel:
     # ------------------------------------------------------------------- bans
     @staticmethod
     def _is_partial(row: pd.Series) -> bool:
-        """A ban is partial if it is a cap or the data notes an exception to it."""
+        """A cap, or a ban whose description opens by saying it comes "with exceptions".
+
+        (Resolution 2270's coal and iron bans came "with a livelihood exception"; a ban with
+        a narrow listed exception, such as aircraft spare parts, still counts as a ban.)
+        """
         if row["kind"] == "cap":
             return True
-        text = f"{row.get('description', '')} {row.get('paragraph_note', '')}".lower()
-        return "exception" in text or "livelihood" in text
+        first = str(row.get("description", "")).split(". ")[0].lower()
+        return _WITH_EXCEPTION.search(first) is not None
 
     def export_ban_timeline(self) -> pd.DataFrame:
         """How bans on DPRK exports tightened, one row per category.
@@ -460,7 +467,9 @@ class SanctionsModel:
             for _, r in grp.iterrows():
                 partial = self._is_partial(r)
                 label = "cap" if r["kind"] == "cap" else ("partial" if partial else "full")
-                steps.append(f"{int(r['resolution'])} {label}")
+                step = f"{int(r['resolution'])} {label}"
+                if not steps or steps[-1] != step:
+                    steps.append(step)
                 if not partial and pd.isna(full_date):
                     full_res, full_date = int(r["resolution"]), r["effective_from"]
             first = grp.iloc[0]
@@ -512,7 +521,9 @@ class SanctionsModel:
                 paragraph=r["paragraph_shown"],
                 source=str(r["source"]),
                 note=f"{cat} on {day}: banned under resolution {int(r['resolution'])} "
-                f"({_para_text(r['paragraph_shown'])}).",
+                f"({_para_text(r['paragraph_shown'])})."
+                + (" The data lists exceptions; see the description."
+                   if re.search(r"\bExceptions?:", str(r["description"])) else ""),
             )
         if not rows.empty:
             r = rows.iloc[-1]
