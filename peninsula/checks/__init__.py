@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ import numpy as np
 __all__ = [
     "ASSIGNMENTS",
     "CheckFailed",
+    "call_quietly",
     "expect_close",
     "expect_equal",
     "expect_type",
@@ -168,6 +170,17 @@ def expect_equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:
         return
     if not bool(expected == actual):
         raise CheckFailed(f"`{what}` is {actual!r}, but it should be {expected!r}.", hint)
+
+
+def call_quietly(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call student code with warnings silenced.
+
+    In an nbgrader test cell any output on stderr (a warning included) scores 0, so checks and
+    hidden tests call the student's functions through this.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
 
 
 def resolve_assignment(assignment: str) -> str:
