@@ -407,18 +407,20 @@ def _base_map(offline: bool, uses_timeline: bool = False) -> folium.Map:
         m.default_css = []
         js = _OFFLINE_BASE_JS + (_OFFLINE_TIMELINE_JS if uses_timeline else [])
         m.get_root().header.add_child(_InlineAssets(js, _OFFLINE_CSS), name="peninsula_assets")
-        folium.GeoJson(
-            _basemap_geojson(),
-            name="Country outlines",
-            control=False,
-            style_function=lambda _f: {
-                "color": "#777777",
-                "weight": 1,
-                "fillColor": "#eeeeee",
-                "fillOpacity": 1,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        ).add_to(m)
+        outlines = _basemap_geojson()
+        if outlines["features"]:
+            folium.GeoJson(
+                outlines,
+                name="Country outlines",
+                control=False,
+                style_function=lambda _f: {
+                    "color": "#777777",
+                    "weight": 1,
+                    "fillColor": "#eeeeee",
+                    "fillOpacity": 1,
+                },
+                tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            ).add_to(m)
     else:
         m = folium.Map(location=(35, 120), zoom_start=4, tiles="OpenStreetMap", control_scale=True)
         m.default_js = list(_ONLINE_JS)

@@ -142,3 +142,16 @@ def test_bad_inputs_for_arcs_and_routes():
         geo.route_length_km([PYONGYANG])
     with pytest.raises(ValueError, match="route item 1"):
         geo.route_length_km([PYONGYANG, (1.0, 2.0, 3.0)])
+
+
+def test_route_length_accepts_place_ids_from_the_data():
+    from peninsula import data
+
+    places = data.load("places").set_index("place_id")
+    a = (float(places.at["pyongyang", "lat"]), float(places.at["pyongyang", "lon"]))
+    b = (float(places.at["beijing", "lat"]), float(places.at["beijing", "lon"]))
+    assert geo.route_length_km(["pyongyang", "beijing"]) == pytest.approx(
+        geo.haversine_km(*a, *b), rel=1e-12
+    )
+    with pytest.raises(KeyError, match="atlantis"):
+        geo.route_length_km(["pyongyang", "atlantis"])
