@@ -58,10 +58,11 @@ def to_timestamp(value: DateLike, *, name: str = "date") -> pd.Timestamp:
 
 def suggest(value: str, options: Iterable[str]) -> str:
     """Return a " Did you mean ...?" hint for ``value`` among ``options`` (or "")."""
-    close = difflib.get_close_matches(str(value).lower(), list(options), n=3, cutoff=0.5)
+    by_lower = {str(o).lower(): str(o) for o in options}
+    close = difflib.get_close_matches(str(value).lower(), list(by_lower), n=3, cutoff=0.5)
     if not close:
         return ""
-    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return " Did you mean " + " or ".join(repr(by_lower[c]) for c in close) + "?"
 
 
 def _paragraph(value: object) -> str:
@@ -574,7 +575,7 @@ def cap_chart(
     """
     from matplotlib.figure import Figure
 
-    from peninsula.trade import OKABE_ITO, source_note
+    from peninsula.trade import OKABE_ITO, _date_ticks, source_note
 
     styles = [
         {"color": OKABE_ITO["blue"], "linestyle": "-", "marker": "o"},
@@ -601,6 +602,7 @@ def cap_chart(
         m = model.check_date(marker, name="marker")
         ax.axvline(m, color=OKABE_ITO["black"], linewidth=1.5, label=f"{m:%d %b %Y}")
     ax.set_xlim(t0, t1)
+    _date_ticks(ax, "year" if (t1 - t0).days > 3 * 366 else "quarter")
     ax.set_ylim(bottom=0)
     ax.set_title("UN caps on oil supplied to the DPRK")
     ax.set_xlabel("Date")

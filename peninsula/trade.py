@@ -8,8 +8,10 @@ series also differs by line style and marker.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -86,57 +88,102 @@ def _check_choice(name: str, value: str, options: Sequence[str]) -> str:
 
 
 def _wide(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Pivot flows into columns; keep derived/confidence as 'any derived' and a source list."""
-    values = rows.pivot_table(
-        index=keys, columns="flow", values="value", aggfunc="first"
-    ).reindex(columns=list(FLOWS))
-    values.columns.name = None
-    meta = rows.groupby(keys).agg(
-        derived=("derived", lambda s: bool(pd.Series(s).fillna(False).astype(bool).any())),
-        source=("source", lambda s: "; ".join(dict.fromkeys(str(x) for x in s if pd.notna(x)))),
-    )
-    return values.join(meta).reset_index()
+    """One row per ``keys``, one column per flow, choosing a value where sources give several.
+
+    Published figures win over derived ones; among several published figures the first in
+    the table (lowest ``obs_id``) is used and the row is flagged ``disputed``, with the other
+    values listed in ``notes``. ``derived`` is True if any flow in the row had to be derived.
+    """
+    order = "obs_id" if "obs_id" in rows.columns else rows.columns[0]
+    rows = rows.sort_values(order)
+    records = []
+    for key, grp in rows.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        rec: dict = dict(zip(keys, key, strict=True))
+        notes, derived, disputed = [], False, False
+        for flow in FLOWS:
+            g = grp[grp["flow"] == flow]
+            if g.empty:
+                rec[flow] = float("nan")
+                continue
+            published = g[~g["derived"].fillna(False).astype(bool)]
+            use = published if not published.empty else g
+            value = float(use["value"].iloc[0])
+            rec[flow] = value
+            if published.empty:
+                derived = True
+                notes.append(f"{FLOW_LABELS[flow]}: derived")
+            others = [float(v) for v in use["value"].iloc[1:] if float(v) != value]
+            if others:
+                disputed = True
+                shown = ", ".join(fmt_value(v) for v in others)
+                notes.append(f"{FLOW_LABELS[flow]}: other reported values {shown}")
+        rec["derived"] = derived
+        rec["disputed"] = disputed
+        rec["notes"] = "; ".join(notes)
+        rec["source"] = "; ".join(dict.fromkeys(str(x) for x in grp["source"] if pd.notna(x)))
+        records.append(rec)
+    return pd.DataFrame(records, columns=[*keys, *FLOWS, "derived", "disputed", "notes",
+                                          "source"])
+
+
+def _drop_unverified(rows: pd.DataFrame, include_unverified: bool) -> pd.DataFrame:
+    if include_unverified or "confidence" not in rows.columns:
+        return rows
+    return rows[rows["confidence"].fillna("") != "UNVERIFIED"]
 
 
 def annual(
     publisher: str | None = None,
     *,
     unit: str = "usd_million",
+    include_unverified: bool = False,
     trade: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Annual China–DPRK trade, one row per publisher and year.
 
     Columns: publisher, year, total, china_exports, china_imports (in ``unit``), derived
-    (True if any value was derived rather than published), source.
+    (True if any value was derived rather than published), disputed (sources disagree; the
+    other values are listed in notes), notes, source. See :func:`_wide` for the choice rule.
+    Figures whose confidence is UNVERIFIED are left out unless ``include_unverified``;
+    :func:`compare_sources` always shows them.
     """
     t = trade_table(trade)
     _check_choice("unit", unit, UNITS)
     rows = t[(t["period_type"] == "year") & (t["unit"] == unit)]
+    rows = _drop_unverified(rows, include_unverified)
     if publisher is not None:
         _check_choice("publisher", publisher, publishers(t))
         rows = rows[rows["publisher"] == publisher]
     if rows.empty:
-        return pd.DataFrame(columns=["publisher", "year", *FLOWS, "derived", "source"])
+        return pd.DataFrame(
+            columns=["publisher", "year", *FLOWS, "derived", "disputed", "notes", "source"]
+        )
     out = _wide(rows, ["publisher", "year"])
     out["year"] = out["year"].astype(int)
     return out.sort_values(["publisher", "year"]).reset_index(drop=True)
 
 
 def monthly(
-    publisher: str = "GAC", *, unit: str = "usd_million", trade: pd.DataFrame | None = None
+    publisher: str = "GAC",
+    *,
+    unit: str = "usd_million",
+    include_unverified: bool = False,
+    trade: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Monthly China–DPRK trade reported by ``publisher``.
 
     Columns: period (first day of the month), year, month, total, china_exports,
-    china_imports, derived, source.
+    china_imports, derived, disputed, notes, source (choice rule as in :func:`annual`).
     """
     t = trade_table(trade)
     _check_choice("publisher", publisher, publishers(t))
     _check_choice("unit", unit, UNITS)
     rows = t[(t["period_type"] == "month") & (t["publisher"] == publisher) & (t["unit"] == unit)]
+    rows = _drop_unverified(rows, include_unverified)
     if rows.empty:
         return pd.DataFrame(
-            columns=["period", "year", "month", *FLOWS, "derived", "source"]
+            columns=["period", "year", "month", *FLOWS, "derived", "disputed", "notes", "source"]
         )
     out = _wide(rows, ["year", "month"])
     out["year"] = out["year"].astype(int)
@@ -250,6 +297,18 @@ def source_note(ax, text: str) -> None:
     )
 
 
+def _date_ticks(ax, step: str) -> None:
+    """Readable date ticks: every year ("2017") or every quarter ("Jan 2018")."""
+    import matplotlib.dates as mdates
+
+    if step == "year":
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+
+
 def _all_years(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per year from first to last, so missing years break the plotted line."""
     if frame.empty:
@@ -260,6 +319,23 @@ def _all_years(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _series_x_annual(years: pd.Series) -> pd.Series:
     return pd.to_datetime(dict(year=years.astype(int), month=7, day=1))
+
+
+def _derived_mask(frame: pd.DataFrame, flow: str) -> pd.Series:
+    return frame["notes"].fillna("").str.contains(f"{FLOW_LABELS[flow]}: derived", regex=False)
+
+
+def _plot(ax, x: pd.Series, frame: pd.DataFrame, flow: str, label: str, style: dict) -> None:
+    """Plot one series; values the data marks as derived get hollow (white-filled) markers."""
+    ax.plot(x, frame[flow], label=label, **style)
+    mask = _derived_mask(frame, flow).to_numpy()
+    if mask.any():
+        first = not any(t == "derived value (hollow marker)" for t in
+                        (ln.get_label() for ln in ax.lines))
+        ax.plot(x[mask], frame.loc[mask, flow], linestyle="none", marker=style["marker"],
+                markerfacecolor="white", markeredgecolor=style["color"], markersize=7,
+                color=style["color"],
+                label="derived value (hollow marker)" if first else "_derived")
 
 
 # ---------------------------------------------------------------------- charts
@@ -288,16 +364,16 @@ def annual_chart(
         for pub, grp in data.groupby("publisher"):
             g = _all_years(grp)
             if g["total"].notna().any():
-                ax.plot(_series_x_annual(g["year"]), g["total"], label=f"{pub}: total",
-                        **PUBLISHER_STYLE.get(pub, FLOW_STYLE["total"]))
+                _plot(ax, _series_x_annual(g["year"]), g, "total", f"{pub}: total",
+                      PUBLISHER_STYLE.get(pub, FLOW_STYLE["total"]))
         title = "China–DPRK trade by year, as reported by different sources"
     else:
         for flow in flows:
             _check_choice("flow", flow, FLOWS)
             g = _all_years(data)
             if g[flow].notna().any():
-                ax.plot(_series_x_annual(g["year"]), g[flow], label=FLOW_LABELS[flow],
-                        **FLOW_STYLE[flow])
+                _plot(ax, _series_x_annual(g["year"]), g, flow, FLOW_LABELS[flow],
+                      FLOW_STYLE[flow])
         title = f"China–DPRK trade by year ({publisher})"
     years = data["year"] if not data.empty else pd.Series([2014, 2019])
     start = pd.Timestamp(int(years.min()), 1, 1)
@@ -307,6 +383,7 @@ def annual_chart(
                    color=OKABE_ITO["yellow"], alpha=0.3, label=f"Selected year {highlight}")
     mark_events(ax, start, end, res, vis)
     ax.set_xlim(start, end + pd.Timedelta(days=1))
+    _date_ticks(ax, "year")
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.set_xlabel("Year (values plotted at mid-year)")
@@ -319,13 +396,26 @@ def annual_chart(
     return fig
 
 
+def fmt_value(value: object) -> str:
+    """Format a cell: whole numbers (years, resolutions) as is; figures with thousands
+    separators and at most 2 decimals; missing values as "–"."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        text = f"{float(value):,.2f}"
+        return text[:-3] if text.endswith(".00") else text.rstrip("0")
+    return str(value)
+
+
 def _md_table(frame: pd.DataFrame) -> str:
     cols = [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, row in frame.iterrows():
-        cells = ["–" if pd.isna(v) else (f"{v:,.1f}" if isinstance(v, float) else str(v))
-                 for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(fmt_value(v) for v in row) + " |")
     return "\n".join(lines)
 
 
@@ -345,11 +435,16 @@ def annual_chart_text(
         span = f"{int(data['year'].min())}–{int(data['year'].max())}"
         sentence = (
             f"Annual China–DPRK trade in US$ million, {span}, as reported by "
-            f"{', '.join(sorted(data['publisher'].unique()))}; blank cells mean that "
+            f"{', '.join(sorted(data['publisher'].unique()))}; a dash means that "
             "publisher gave no figure for that year."
         )
+        flagged = data[data["notes"].str.contains("Total", na=False)]
+        if not flagged.empty:
+            sentence += " Notes: " + "; ".join(
+                f"{r.publisher} {r.year}: {r.notes}" for r in flagged.itertuples()
+            ) + "."
     else:
-        table = data[["year", *flows]].rename(columns=FLOW_LABELS)
+        table = data[["year", *flows, "notes"]].rename(columns=FLOW_LABELS)
         g = data.dropna(subset=["total"])
         sentence = f"Annual China–DPRK trade in US$ million reported by {publisher}."
         if len(g) >= 2:
@@ -387,8 +482,8 @@ def monthly_chart(
     for flow in flows:
         _check_choice("flow", flow, FLOWS)
         if data[flow].notna().any():  # NaN months stay in, so gaps show as breaks
-            ax.plot(data["period"] + pd.Timedelta(days=14), data[flow],
-                    label=FLOW_LABELS[flow], **FLOW_STYLE[flow])
+            _plot(ax, data["period"] + pd.Timedelta(days=14), data, flow, FLOW_LABELS[flow],
+                  FLOW_STYLE[flow])
     if data.empty:
         start, end = pd.Timestamp("2017-01-01"), pd.Timestamp("2018-12-31")
     else:
@@ -400,6 +495,7 @@ def monthly_chart(
                    label=f"Selected month {h}")
     mark_events(ax, start, end, res, vis)
     ax.set_xlim(start, end + pd.Timedelta(days=1))
+    _date_ticks(ax, "quarter")
     ax.set_ylim(bottom=0)
     ax.set_title(f"China–DPRK trade by month ({publisher}); gaps = month not in the data")
     ax.set_xlabel("Month")
@@ -419,7 +515,7 @@ def monthly_chart_text(
     data = monthly(publisher, trade=trade)
     if data.empty:
         return f"No monthly trade figures from {publisher} in the data."
-    table = data[["period", *flows]].copy()
+    table = data[["period", *flows, "notes"]].copy()
     table["period"] = table["period"].dt.strftime("%Y-%m")
     table = table.rename(columns={"period": "month", **FLOW_LABELS})
     sentence = (

@@ -32,17 +32,10 @@ def html_table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = None
     shown = frame if max_rows is None else frame.head(max_rows)
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in shown.columns)
     body = []
-    for _, row in shown.iterrows():
+    for row in shown.itertuples(index=False):
         cells = []
         for v in row:
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
-                text = "–"
-            elif isinstance(v, float):
-                text = f"{v:,.1f}"
-            elif isinstance(v, pd.Timestamp):
-                text = f"{v:%Y-%m-%d}"
-            else:
-                text = str(v)
+            text = f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else tr.fmt_value(v)
             cells.append(f"<td>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
@@ -493,7 +486,7 @@ class TradeExplorer(widgets.VBox):
         parts = []
         for _, r in rows.iterrows():
             vals = ", ".join(
-                f"{tr.FLOW_LABELS[f]} {r[f]:,.1f}" for f in tr.FLOWS if pd.notna(r[f])
+                f"{tr.FLOW_LABELS[f]} {tr.fmt_value(r[f])}" for f in tr.FLOWS if pd.notna(r[f])
             )
             who = r["publisher"] if "publisher" in r else self.source_dropdown.value
             parts.append(f"{who}: {vals}")

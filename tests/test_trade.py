@@ -90,7 +90,7 @@ def test_annual_chart_marks_resolutions_and_visits_and_uses_safe_colours():
 def test_annual_chart_text_carries_the_figures():
     text = tr.annual_chart_text("GAC")
     gac = tr.annual("GAC").set_index("year")
-    assert f"{gac.at[2018, 'total']:,.1f}" in text
+    assert tr.fmt_value(gac.at[2018, 'total']) in text
     assert "%" in text  # the sentence states the computed change
     both = tr.annual_chart_text()
     assert "GAC total" in both and "KOTRA total" in both
@@ -102,5 +102,5 @@ def test_monthly_chart_and_text():
     assert "US$ million" in ax.get_ylabel()
     text = tr.monthly_chart_text("GAC")
     m = tr.monthly("GAC")
-    assert f"{m['total'].dropna().iloc[0]:,.1f}" in text
+    assert tr.fmt_value(m['total'].dropna().iloc[0]) in text
     assert text.count("\n| 20") == len(m)

@@ -121,16 +121,16 @@ def test_trade_explorer_annual_and_monthly(trade_explorer):
     e.period_slider.value = "2018"
     gac = tr.annual("GAC").set_index("year")
     assert e.summary.value.startswith("2018")
-    assert f"{gac.at[2018, 'total']:,.1f}" in e.summary.value
+    assert tr.fmt_value(gac.at[2018, 'total']) in e.summary.value
     assert "GAC" in _alt(e.chart_html.value)
-    assert f"{gac.at[2018, 'total']:,.1f}" in e.text_html.value
+    assert tr.fmt_value(gac.at[2018, 'total']) in e.text_html.value
     e.mode_toggle.value = "monthly"
     assert [v for _, v in e.source_dropdown.options][0] == "GAC"
     labels = [label for label, _ in e.period_slider.options]
     assert "Jan 2018" in labels
     e.period_slider.value = "2018-01"
     monthly = tr.monthly("GAC").set_index("period")
-    assert f"{monthly.at[pd.Timestamp('2018-01-01'), 'total']:,.1f}" in e.summary.value
+    assert tr.fmt_value(monthly.at[pd.Timestamp('2018-01-01'), 'total']) in e.summary.value
     e.mode_toggle.value = "annual"
 
 
