@@ -483,9 +483,17 @@ def _add_trip_layer(m: folium.Map, t: _Tables, trip_id: str, colour: str) -> fol
     fg.peninsula_trip_id = trip_id
     legs = _trip_legs(t, trip_id)
     visits: dict[str, list[str]] = {}
+    drawn: set[tuple[str, str, str]] = set()
     for _, leg in legs.iterrows():
         pts, _measured = _leg_path(t, leg)
         mode = _text(leg["mode"])
+        # A return leg over the same path is drawn in the outbound direction, so that the
+        # two dash patterns coincide instead of filling each other's gaps into a solid line.
+        key = (leg["from_place"], leg["to_place"], mode)
+        reversed_for_drawing = (key[1], key[0], mode) in drawn
+        drawn.add(key)
+        if reversed_for_drawing:
+            pts = pts[::-1]
         vehicle = _text(leg.get("vehicle"))
         when = _leg_dates(leg["depart_date"], leg["arrive_date"])
         desc = (
@@ -503,6 +511,7 @@ def _add_trip_layer(m: folium.Map, t: _Tables, trip_id: str, colour: str) -> fol
             tooltip=desc,
         )
         line.peninsula_leg_id = _text(leg["leg_id"])
+        line.peninsula_reversed_for_drawing = reversed_for_drawing
         line.add_to(fg)
         src = f" <small>(source: {_escape(leg.get('source'))})</small>"
         visits.setdefault(leg["from_place"], []).append(f"Departed {_escape(desc)}{src}")

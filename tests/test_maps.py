@@ -136,7 +136,7 @@ def test_rail_lines_follow_rail_routes_in_order(m2018, tables, places):
             ids = list(stops["place_id"])
             if ids[0] != leg["from_place"] and ids[-1] == leg["from_place"]:
                 ids.reverse()
-            drawn = line.locations
+            drawn = line.locations[::-1] if line.peninsula_reversed_for_drawing else line.locations
             # every listed station appears on the line, in the listed order
             positions = []
             for pid in ids:
@@ -159,6 +159,8 @@ def test_flight_arcs_end_at_airports_and_follow_the_great_circle(m2018, tables, 
             if leg["mode"] != "air":
                 continue
             a, b = _coord(places, leg["from_place"]), _coord(places, leg["to_place"])
+            if line.peninsula_reversed_for_drawing:  # return leg drawn along the outbound arc
+                a, b = b, a
             assert _close(line.locations[0], a) and _close(line.locations[-1], b)
             assert len(line.locations) >= 16
             for p in line.locations[1:-1]:
@@ -169,11 +171,22 @@ def test_flight_arcs_end_at_airports_and_follow_the_great_circle(m2018, tables, 
 
 def test_singapore_trip_flies_between_pyongyang_and_changi(m2018):
     fg = [g for g in _groups(m2018).values() if g.peninsula_trip_id == "2018-06-singapore"][0]
-    ends = {
-        (round(pl.locations[0][0], 2), round(pl.locations[-1][0], 2))
-        for pl in _children(fg, folium.PolyLine)
-    }
-    assert (39.22, 1.35) in ends and (1.35, 39.22) in ends  # FNJ -> SIN and back
+    lines = _children(fg, folium.PolyLine)
+    assert len(lines) == 2
+    for pl in lines:
+        assert (round(pl.locations[0][0], 2), round(pl.locations[-1][0], 2)) == (39.22, 1.35)
+    # the return flight is drawn along the same arc, and its tooltip gives the real direction
+    assert [pl.peninsula_reversed_for_drawing for pl in lines] == [False, True]
+    tip = _children(lines[1], folium.Tooltip)[0].text
+    assert "Changi" in tip.split("→")[0] and "Pyongyang" in tip.split("→")[1]
+
+
+def test_return_legs_share_the_outbound_dash_pattern(m2018):
+    for fg in _groups(m2018).values():
+        lines = _children(fg, folium.PolyLine)
+        paths = [tuple(map(tuple, pl.locations)) for pl in lines]
+        if len(set(paths)) < len(paths):  # a path drawn twice must be drawn identically
+            assert len({pl.options.get("dashArray") for pl in lines}) == 1
 
 
 def test_popups_carry_dates_and_sources(m2018, tables):
