@@ -126,7 +126,7 @@ def _place_label(t: _Tables, place_id: str, native: bool = True) -> str:
     """'Name (native name)' for a place id, e.g. 'Dalian (大连)'."""
     row = t.places.loc[place_id]
     name, nat = _text(row["name_en"]), _text(row.get("name_native"))
-    return f"{name} ({nat})" if native and nat and nat != name else name
+    return f"{name} ({nat})" if native and nat and nat not in name else name
 
 
 def _fmt_date(d: object) -> str:
