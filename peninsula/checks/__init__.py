@@ -119,8 +119,11 @@ def expect_type(value: Any, types: type | tuple[type, ...], name: str, hint: str
         if not is_builtin and isinstance(value, t) and not _overrides_behaviour(cls, t):
             return
     got = cls.__name__
-    problem = f"`{name}` should be a {_type_names(wanted)}, but it is a {got}."
-    if isinstance(value, bool) and (int in wanted or float in wanted):
+    problem = f"`{name}` should be of type {_type_names(wanted)}, but it is of type {got}."
+    if bool in wanted and isinstance(value, np.bool_):
+        problem = f"`{name}` is a numpy bool ({value!r}); return a plain Python bool."
+        hint = hint or "wrap the result in bool(...)."
+    elif isinstance(value, bool) and (int in wanted or float in wanted):
         problem = f"`{name}` should be a number, but it is a bool ({value!r})."
     elif any(isinstance(value, t) for t in wanted):
         problem = (
@@ -158,7 +161,12 @@ def expect_close(
 
 
 def expect_equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:
-    """Raise CheckFailed unless ``actual`` has exactly ``expected``'s type and equals it."""
+    """Raise CheckFailed unless ``actual`` has exactly ``expected``'s type and equals it.
+
+    Lists and tuples are compared item by item; numpy scalars count as the Python type they hold.
+    """
+    if isinstance(expected, np.generic):
+        expected = expected.item()
     expect_type(actual, type(expected), what, hint)
     if isinstance(expected, list | tuple):
         if len(actual) != len(expected):

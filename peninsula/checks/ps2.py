@@ -46,12 +46,21 @@ def _degrees_version(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return 2 * geo.MEAN_EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(abs(a))))
 
 
+def _sphere_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The haversine distance without range checks (so swapped arguments can be recognised)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        math.radians(lon2 - lon1) / 2
+    ) ** 2
+    return 2 * geo.MEAN_EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
 def _haversine_hint(value: float, args: tuple[float, float, float, float]) -> str:
     lat1, lon1, lat2, lon2 = args
     expected = geo.haversine_km(*args)
     if math.isclose(value, _degrees_version(*args), rel_tol=1e-6):
         return "sin and cos expect radians: convert every latitude and longitude first."
-    if math.isclose(value, geo.haversine_km(lon1, lat1, lon2, lat2), rel_tol=1e-6):
+    if math.isclose(value, _sphere_km(lon1, lat1, lon2, lat2), rel_tol=1e-6):
         return "the arguments are (lat1, lon1, lat2, lon2): latitude comes first."
     if math.isclose(value, expected / 2, rel_tol=1e-3):
         return "the central angle is 2 * asin(sqrt(a)); did you drop the factor 2?"
