@@ -154,6 +154,9 @@ class SanctionsModel:
         self.end = to_timestamp(end, name="end")
         self.resolutions = resolutions.sort_values("adopted").reset_index(drop=True)
         self.measures = self._effective_periods(measures)
+        cats = self.measures["category"].dropna().astype(str)
+        self._categories = tuple(sorted(c for c in cats.unique() if c))
+        self._category_set = frozenset(self._categories)
 
     @classmethod
     def from_data(cls) -> SanctionsModel:
@@ -194,8 +197,7 @@ class SanctionsModel:
     @property
     def categories(self) -> list[str]:
         """Sorted list of the category slugs in the data."""
-        cats = self.measures["category"].dropna().astype(str)
-        return sorted(c for c in cats.unique() if c)
+        return list(self._categories)
 
     @property
     def resolution_numbers(self) -> list[int]:
@@ -204,7 +206,7 @@ class SanctionsModel:
 
     def check_category(self, category: str) -> str:
         """Return ``category`` if known, else raise ``ValueError`` with suggestions."""
-        if not isinstance(category, str) or category not in self.categories:
+        if not isinstance(category, str) or category not in self._category_set:
             hint = suggest(str(category), self.categories)
             raise ValueError(
                 f"Unknown category {category!r}.{hint} "
@@ -328,7 +330,7 @@ class SanctionsModel:
         """What ``resolution`` added, and which earlier measures it replaced.
 
         Columns: change ("new" or "replaced"), measure_id, resolution, paragraph, kind,
-        category, description, replaced_by.
+        direction, category, description, replaced_by.
         """
         number = self.check_resolution(resolution)
         m = self.measures
@@ -345,12 +347,13 @@ class SanctionsModel:
                         "resolution": int(r["resolution"]),
                         "paragraph": r["paragraph_shown"],
                         "kind": r["kind"],
+                        "direction": r["direction"],
                         "category": r["category"],
                         "description": r["description"],
                         "replaced_by": r["superseded_by"] if label == "replaced" else "",
                     }
                 )
-        cols = ["change", "measure_id", "resolution", "paragraph", "kind", "category"]
+        cols = ["change", "measure_id", "resolution", "paragraph", "kind", "direction", "category"]
         return pd.DataFrame(rows, columns=[*cols, "description", "replaced_by"])
 
     def previous_resolution(self, resolution: int | str) -> int | None:

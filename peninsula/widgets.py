@@ -5,8 +5,8 @@ widgets (not ``Output``), so setting any control's ``.value`` updates the output
 also in plain pytest. Charts are matplotlib figures rendered to PNG and shown in an
 ``<img>`` with alt text, followed by a full text alternative.
 
-Speed: each chart is drawn once per choice of categories/source; moving the date only
-restores the cached background, redraws the date marker and re-encodes the PNG.
+Speed: each chart is drawn and encoded once per choice of source; moving the date only
+rewrites a small SVG overlay (the date marker or highlighted period) on top of the PNG.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 
 import ipywidgets as widgets
 import numpy as np
@@ -61,47 +61,62 @@ def _markdown_to_html(text: str, caption: str) -> str:
     return out
 
 
-def png_img(png: bytes, alt: str) -> str:
-    """An ``<img>`` tag with inline PNG data and alt text."""
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        'style="max-width:100%">'
-    )
+class OverlayChart:
+    """A figure rendered to PNG once, with marks drawn over it as SVG.
 
-
-class BlitChart:
-    """Render a figure once; afterwards redraw only its 'animated' artists to PNG.
-
-    ``figure`` must be a ``matplotlib.figure.Figure``; ``artists`` are the artists that
-    change (they are set to animated and drawn on top of the cached background).
+    Moving a date marker or a highlighted period then only changes a few characters of
+    SVG: the PNG is never re-encoded. ``x_px`` maps a date to the image's pixel column.
     """
 
-    def __init__(self, figure, artists: Sequence, *, dpi: int = 80) -> None:
+    def __init__(self, figure, *, dpi: int = 80) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        self.figure = figure
-        self.figure.set_dpi(dpi)
-        self.canvas = FigureCanvasAgg(figure)
-        self.artists = list(artists)
-        for a in self.artists:
-            a.set_animated(True)
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(figure.bbox)
-
-    def render(self, update: Callable[[], None] | None = None) -> bytes:
-        """Apply ``update`` (which moves the artists) and return the frame as PNG bytes."""
         from PIL import Image
 
-        if update is not None:
-            update()
-        self.canvas.restore_region(self.background)
-        for a in self.artists:
-            a.axes.draw_artist(a) if a.axes is not None else a.draw(self.canvas.get_renderer())
-        rgba = np.asarray(self.canvas.buffer_rgba())
+        figure.set_dpi(dpi)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        self.width, self.height = canvas.get_width_height()
+        rgba = np.asarray(canvas.buffer_rgba())
         buf = io.BytesIO()
-        Image.fromarray(rgba[..., :3]).save(buf, format="PNG", compress_level=1)
-        return buf.getvalue()
+        Image.fromarray(rgba[..., :3]).save(buf, format="PNG")
+        self.png = buf.getvalue()
+        self._b64 = base64.b64encode(self.png).decode("ascii")
+        self.ax = figure.axes[0]
+        box = self.ax.get_window_extent()
+        self.top, self.bottom = self.height - box.y1, self.height - box.y0
+        self.left, self.right = box.x0, box.x1
+
+    def x_px(self, when: pd.Timestamp) -> float:
+        """Pixel column of date ``when``, clipped to the plotting area."""
+        import matplotlib.dates as mdates
+
+        x = float(self.ax.transData.transform((mdates.date2num(when), 0))[0])
+        return min(max(x, self.left), self.right)
+
+    def vline(self, when: pd.Timestamp, color: str = "#000000") -> str:
+        """SVG for a vertical line at ``when`` across the plotting area."""
+        x = self.x_px(when)
+        return (f'<line class="marker" x1="{x:.1f}" x2="{x:.1f}" y1="{self.top:.1f}" '
+                f'y2="{self.bottom:.1f}" stroke="{color}" stroke-width="2.5"/>')
+
+    def band(self, start: pd.Timestamp, end: pd.Timestamp, color: str) -> str:
+        """SVG for a translucent band from ``start`` to ``end`` with an outline."""
+        x0, x1 = self.x_px(start), self.x_px(end)
+        return (f'<rect class="highlight" x="{x0:.1f}" y="{self.top:.1f}" '
+                f'width="{max(x1 - x0, 1):.1f}" height="{self.bottom - self.top:.1f}" '
+                f'fill="{color}" fill-opacity="0.3" stroke="#000000" stroke-dasharray="4 2"/>')
+
+    def html(self, alt: str, overlay: str = "") -> str:
+        """The image (with ``alt`` text) and the SVG ``overlay`` stacked in one box."""
+        w, h = self.width, self.height
+        return (
+            f'<div style="position:relative;display:inline-block;max-width:100%">'
+            f'<img src="data:image/png;base64,{self._b64}" alt="{html.escape(alt)}" '
+            f'width="{w}" height="{h}" style="display:block;max-width:100%;height:auto">'
+            f'<svg viewBox="0 0 {w} {h}" preserveAspectRatio="none" aria-hidden="true" '
+            f'focusable="false" style="position:absolute;left:0;top:0;width:100%;height:100%;'
+            f'pointer-events:none">{overlay}</svg></div>'
+        )
 
 
 def _month_options(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[str, pd.Timestamp]]:
@@ -164,7 +179,6 @@ class SanctionsExplorer(widgets.VBox):
         self.changes_html = widgets.HTML()
 
         self._chart = self._build_chart()
-        self._marker_pos = m.start
 
         self.date_slider.observe(self._on_date, names="value")
         self.resolution_dropdown.observe(self._on_resolution, names="value")
@@ -209,27 +223,17 @@ class SanctionsExplorer(widgets.VBox):
         return [c for c, box in self.category_boxes.items() if box.value]
 
     # ------------------------------------------------------------------- chart
-    def _build_chart(self) -> BlitChart:
-        from peninsula.trade import OKABE_ITO
-
+    def _build_chart(self) -> OverlayChart:
         t0, t1 = self._chart_range
         fig = sx.cap_chart(self.model, sx.CAP_CATEGORIES, t0, t1)
-        ax = fig.axes[0]
-        self._marker = ax.axvline(t0, color=OKABE_ITO["black"], linewidth=1.5)
         self._chart_text_value = sx.cap_chart_text(self.model, sx.CAP_CATEGORIES, t0, t1)
-        return BlitChart(fig, [self._marker])
+        return OverlayChart(fig)
 
     def _render_chart(self) -> None:
         t0, t1 = self._chart_range
         d = self.date
         inside = t0 <= d <= t1
-        x = min(max(d, t0), t1)
-
-        def move() -> None:
-            self._marker.set_xdata([x, x])
-            self._marker.set_visible(inside)
-
-        png = self._chart.render(move)
+        overlay = self._chart.vline(d) if inside else ""
         caps = [self.model.cap_on(c, d) for c in sx.CAP_CATEGORIES]
         words = "; ".join(
             f"{_pretty(c)}: {'no cap' if cap is None else cap}"
@@ -239,7 +243,7 @@ class SanctionsExplorer(widgets.VBox):
                  else f"{d:%d %b %Y} is outside the chart's range {t0:%Y}–{t1:%Y}")
         alt = f"Step chart of UN caps on oil supplied to the DPRK, {t0:%Y}–{t1:%Y}; {where}. " \
               f"Caps on that date: {words}."
-        self.chart_html.value = png_img(png, alt)
+        self.chart_html.value = self._chart.html(alt, overlay)
         self.chart_text.value = (
             "<details><summary>Text alternative for the chart</summary><p>"
             + "<br>".join(html.escape(ln) for ln in self._chart_text_value.splitlines())
@@ -330,7 +334,8 @@ class TradeExplorer(widgets.VBox):
         self.resolutions = resolutions if resolutions is not None else data.load("resolutions")
         self.visits = visits if visits is not None else data.load("visits")
         self._syncing = False
-        self._cache: dict[tuple[str, str], tuple[BlitChart, object, str]] = {}
+        self._cache: dict[tuple[str, str], tuple[OverlayChart, str]] = {}
+        self._frames: dict[tuple[str, str], pd.DataFrame] = {}
 
         self.mode_toggle = widgets.ToggleButtons(
             options=[("Annual", "annual"), ("Monthly", "monthly")], value="annual",
@@ -386,10 +391,15 @@ class TradeExplorer(widgets.VBox):
             self._syncing = False
 
     def _frame(self) -> pd.DataFrame:
-        src = self.source_dropdown.value
-        if self.mode_toggle.value == "annual":
-            return tr.annual(None if src == self.ALL else src, trade=self.trade)
-        return tr.monthly(src, trade=self.trade)
+        """The figures for the current mode and source (computed once, then reused)."""
+        key = (self.mode_toggle.value, self.source_dropdown.value)
+        if key not in self._frames:
+            src = key[1]
+            if key[0] == "annual":
+                self._frames[key] = tr.annual(None if src == self.ALL else src, trade=self.trade)
+            else:
+                self._frames[key] = tr.monthly(src, trade=self.trade)
+        return self._frames[key]
 
     def _set_periods(self) -> None:
         frame = self._frame()
@@ -409,10 +419,7 @@ class TradeExplorer(widgets.VBox):
             self._syncing = False
 
     # ------------------------------------------------------------------ chart
-    def _chart(self) -> tuple[BlitChart, object, str]:
-        import matplotlib.transforms as mtransforms
-        from matplotlib.patches import Rectangle
-
+    def _chart(self) -> tuple[OverlayChart, str]:
         key = (self.mode_toggle.value, self.source_dropdown.value)
         if key in self._cache:
             return self._cache[key]
@@ -425,14 +432,7 @@ class TradeExplorer(widgets.VBox):
         else:
             fig = tr.monthly_chart(src, **kw)
             text = tr.monthly_chart_text(src, trade=self.trade)
-        ax = fig.axes[0]
-        trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
-        band = Rectangle((0, 0), 1, 1, transform=trans, color=tr.OKABE_ITO["yellow"],
-                         alpha=0.35, zorder=0.5)
-        ax.add_patch(band)
-        # the data lines are redrawn over the band so the highlight never hides them
-        chart = BlitChart(fig, [band, *ax.lines])
-        self._cache[key] = (chart, band, text)
+        self._cache[key] = (OverlayChart(fig), text)
         return self._cache[key]
 
     @property
@@ -450,23 +450,13 @@ class TradeExplorer(widgets.VBox):
         return p, p + pd.offsets.MonthBegin(1)
 
     def _render(self) -> None:
-        import matplotlib.dates as mdates
-
-        chart, band, text = self._chart()
+        chart, text = self._chart()
         bounds = self._period_bounds()
-
-        def move() -> None:
-            band.set_visible(bounds is not None)
-            if bounds is not None:
-                x0, x1 = (mdates.date2num(b) for b in bounds)
-                band.set_x(x0)
-                band.set_width(x1 - x0)
-
-        png = chart.render(move)
+        overlay = "" if bounds is None else chart.band(*bounds, tr.OKABE_ITO["yellow"])
         first = text.split("\n\n", 1)[0]
         label = self.period_slider.label
         alt = f"Line chart. {first} Highlighted period: {label}."
-        self.chart_html.value = png_img(png, alt)
+        self.chart_html.value = chart.html(alt, overlay)
         self.text_html.value = (
             "<details><summary>Text alternative for the chart</summary>"
             + _markdown_to_html(text, "Figures shown in the chart (US$ million)")

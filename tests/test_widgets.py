@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import re
 
 import ipywidgets as widgets
@@ -31,13 +32,22 @@ def _month(e: SanctionsExplorer, label: str) -> pd.Timestamp:
 def _png(html: str) -> bytes:
     found = re.search(r'src="data:image/png;base64,([^"]+)"', html)
     assert found, "no inline PNG in the chart widget"
-    return base64.b64decode(found.group(1))
+    png = base64.b64decode(found.group(1))
+    assert png.startswith(b"\x89PNG"), "the chart is not a PNG"
+    return png
+
+
+def _overlay_x(html: str, element: str) -> float:
+    """x position of the date marker (line) or highlighted period (rect) drawn over the chart."""
+    found = re.search(rf'<{element} class="\w+" x1?="([\d.]+)"', html)
+    assert found, f"no <{element}> mark over the chart"
+    return float(found.group(1))
 
 
 def _alt(html: str) -> str:
     found = re.search(r'alt="([^"]+)"', html)
     assert found, "the chart image has no alt text"
-    return found.group(1)
+    return html_lib.unescape(found.group(1))
 
 
 def _controls(box: widgets.Widget) -> list[widgets.Widget]:
@@ -60,7 +70,8 @@ def test_slider_covers_2006_10_to_2024_12(explorer):
 
 def test_moving_the_date_updates_table_chart_and_summary(explorer, model):
     explorer.date_slider.value = _month(explorer, "Jul 2017")
-    before_table, before_png = explorer.table_html.value, _png(explorer.chart_html.value)
+    before_table = explorer.table_html.value
+    before_x = _overlay_x(explorer.chart_html.value, "line")
     explorer.date_slider.value = _month(explorer, "Jan 2018")
     table = explorer.table_html.value
     assert table != before_table
@@ -68,7 +79,8 @@ def test_moving_the_date_updates_table_chart_and_summary(explorer, model):
     expected = model.in_force("2018-01-31")
     assert f"({len(expected)} in the chosen categories)" in table
     assert "<td>2397</td>" in table
-    assert _png(explorer.chart_html.value) != before_png
+    assert _overlay_x(explorer.chart_html.value, "line") > before_x  # the marker moved right
+    _png(explorer.chart_html.value)
     alt = _alt(explorer.chart_html.value)
     assert "31 Jan 2018" in alt and "500,000" in alt and "2397" in alt
     assert "31 Jan 2018" in explorer.summary.value
@@ -140,9 +152,9 @@ def test_trade_explorer_source_switch_and_highlight(trade_explorer):
     e.source_dropdown.value = "all"
     e.period_slider.value = "2018"
     assert "GAC" in e.summary.value and "KOTRA" in e.summary.value
-    png_2018 = _png(e.chart_html.value)
+    x_2018 = _overlay_x(e.chart_html.value, "rect")
     e.period_slider.value = "2017"
-    assert _png(e.chart_html.value) != png_2018
+    assert _overlay_x(e.chart_html.value, "rect") < x_2018
     assert e.summary.value.startswith("2017")
     e.source_dropdown.value = "KOTRA"
     assert "KOTRA" in e.text_html.value
@@ -155,3 +167,10 @@ def test_html_table_escapes_and_has_header_scope():
     out = html_table(frame, "Caption & more")
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert '<th scope="col">a&lt;b</th>' in out and "Caption &amp; more" in out
+
+
+def test_marker_hidden_outside_the_chart_range_and_alt_says_so(explorer):
+    explorer.date_slider.value = _month(explorer, "Jun 2010")
+    assert '<line class="marker"' not in explorer.chart_html.value
+    assert "outside the chart's range" in _alt(explorer.chart_html.value)
+    assert "no cap" in _alt(explorer.chart_html.value)
