@@ -23,7 +23,7 @@ from pathlib import Path
 
 import folium
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import Timeline, TimelineSlider
 from folium.template import Template
 from folium.utilities import JsCode
@@ -399,10 +399,41 @@ def _basemap_geojson() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _base_map(offline: bool, uses_timeline: bool = False) -> folium.Map:
+class _CourseFigure(Figure):
+    """A branca Figure whose page has a language and a title, and whose iframe is named.
+
+    Screen readers announce the iframe's title; axe-core requires both (rules frame-title,
+    document-title, html-has-lang).
+    """
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n"
+    )
+
+    def _repr_html_(self, **kwargs) -> str:
+        iframe = super()._repr_html_(**kwargs)
+        label = html.escape(f"{self.title} (a text version follows the map)", quote=True)
+        return iframe.replace("<iframe ", f'<iframe title="{label}" ', 1)
+
+
+def _base_map(offline: bool, title: str, uses_timeline: bool = False) -> folium.Map:
     """An empty map with per-instance assets (never the global add_js_link)."""
+    figure = _CourseFigure(title=f"Map: {title}")
     if offline:
         m = folium.Map(location=(35, 120), zoom_start=4, tiles=None, control_scale=True)
+        m.add_to(figure)
         m.default_js = []
         m.default_css = []
         js = _OFFLINE_BASE_JS + (_OFFLINE_TIMELINE_JS if uses_timeline else [])
@@ -423,6 +454,7 @@ def _base_map(offline: bool, uses_timeline: bool = False) -> folium.Map:
             ).add_to(m)
     else:
         m = folium.Map(location=(35, 120), zoom_start=4, tiles="OpenStreetMap", control_scale=True)
+        m.add_to(figure)
         m.default_js = list(_ONLINE_JS)
         m.default_css = list(_ONLINE_CSS)
     _Attribution(BASEMAP_ATTRIBUTION if offline else "").add_to(m)
@@ -549,7 +581,7 @@ def _journeys_map(
 ) -> folium.Map:
     off = resolve_offline(offline)
     t = _tables()
-    m = _base_map(off)
+    m = _base_map(off, title)
     m.peninsula_trip_ids = list(trip_ids)
     entries: list[tuple[str, str, str | None]] = []
     bounds: list[tuple[float, float]] = []
@@ -733,7 +765,8 @@ def timeline_map(offline: bool | None = None, year: int | None = 2018) -> folium
     feats = _timeline_features(t, year)
     if not feats:
         raise ValueError(f"no trips or events with places in year {year!r}")
-    m = _base_map(off, uses_timeline=True)
+    heading = f"Trips and events {year or ''}".strip()
+    m = _base_map(off, heading, uses_timeline=True)
     timeline = Timeline(
         {"type": "FeatureCollection", "features": feats},
         style=_STYLE,
@@ -759,7 +792,7 @@ def timeline_map(offline: bool | None = None, year: int | None = 2018) -> folium
         if f["properties"]["kind"] == "trip"
     ]
     entries.append(("other event (circle)", EVENT_COLOUR, "marker"))
-    Legend(f"Trips and events {year or ''}".strip(), entries, position="topright").add_to(m)
+    Legend(heading, entries, position="topright").add_to(m)
     lats = [c[1] for f in feats for c in _coords(f["geometry"])]
     lons = [c[0] for f in feats for c in _coords(f["geometry"])]
     m.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))], padding=(20, 20))

@@ -337,3 +337,13 @@ def test_bad_leg_mode_is_reported_with_its_row(monkeypatch, tables):
     monkeypatch.setattr(data, "load", lambda n: bad if n == "legs" else real_load(n))
     with pytest.raises(ValueError, match=rf"legs row '{bad.at[first, 'leg_id']}'.*'boat'"):
         maps.journeys_2018_map(offline=False)
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=lambda b: b.__name__)
+def test_map_page_and_iframe_are_named_for_screen_readers(builder):
+    m = builder(offline=False)
+    page = m.get_root().render()
+    assert '<html lang="en">' in page
+    assert re.search(r"<title>Map: [^<]+</title>", page)
+    iframe = m._repr_html_()
+    assert re.search(r'<iframe title="Map: [^"]+"', iframe)
