@@ -679,6 +679,7 @@ def _timeline_features(t: _Tables, year: int | None) -> list[dict]:
                     "source": _text(trip.get("source")),
                     "colour": OKABE_ITO[i % len(OKABE_ITO)],
                     "kind": "trip",
+                    "trip_id": trip_id,
                 },
             }
         )
@@ -786,6 +787,11 @@ def timeline_map(offline: bool | None = None, year: int | None = 2018) -> folium
     timeline.add_to(m)
     slider.add_timelines(timeline).add_to(m)
     m.peninsula_features = feats
+    m.peninsula_trip_ids = [
+        tid for tid in t.trips.sort_values("start_date").index
+        if any(f["properties"]["kind"] == "trip" and f["properties"].get("trip_id") == tid
+               for f in feats)
+    ]
     entries = [
         (f["properties"]["title"], f["properties"]["colour"], None)
         for f in feats

@@ -347,3 +347,27 @@ def test_map_page_and_iframe_are_named_for_screen_readers(builder):
     assert re.search(r"<title>Map: [^<]+</title>", page)
     iframe = m._repr_html_()
     assert re.search(r'<iframe title="Map: [^"]+"', iframe)
+
+
+def test_timeline_map_has_a_legs_table_too():
+    m = maps.timeline_map(offline=False)
+    table = maps.legs_table(m)
+    assert set(table["trip"]) == {
+        f["properties"]["title"] for f in m.peninsula_features if f["properties"]["kind"] == "trip"
+    }
+
+
+def test_vendored_assets_match_manifest_and_keep_their_licences():
+    import hashlib
+    import json
+
+    manifest = json.loads((maps.ASSETS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    for name, entry in manifest["packages"].items():
+        folder = maps.ASSETS_DIR / f"{name}@{entry['version']}"
+        assert any(f.upper().startswith("LICENSE") for f in entry["files"]), name
+        for file_name, meta in entry["files"].items():
+            digest = hashlib.sha256((folder / file_name).read_bytes()).hexdigest()
+            assert digest == meta["sha256"], f"{folder / file_name} differs from manifest"
+    # the offline maps inline exactly the versions folium 0.20 links to
+    assert "leaflet@1.9.3" in str(folium.Map.default_js)
+    assert manifest["packages"]["leaflet"]["version"] == "1.9.3"
