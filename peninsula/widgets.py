@@ -48,6 +48,15 @@ def html_table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = None
     )
 
 
+def scroll_box(content: str, label: str, height: str = "22em") -> str:
+    """Wrap ``content`` in a labelled region that scrolls and can take keyboard focus."""
+    return (
+        f'<div role="region" aria-label="{html.escape(label)}" tabindex="0" '
+        f'style="max-height:{height};overflow:auto;border:1px solid #999;padding:2px">'
+        f"{content}</div>"
+    )
+
+
 def _markdown_to_html(text: str, caption: str) -> str:
     """Turn the 'sentence + Markdown table' text alternatives into HTML."""
     parts = text.split("\n\n", 1)
@@ -255,9 +264,9 @@ class SanctionsExplorer(widgets.VBox):
         d = self.date
         table = self.model.in_force(d, self.selected_categories)
         shown = table[["resolution", "paragraph", "category", "description", "source"]]
-        self.table_html.value = html_table(
+        self.table_html.value = scroll_box(html_table(
             shown, f"Measures in force on {d:%d %b %Y} ({len(table)} in the chosen categories)"
-        )
+        ), "Measures in force")
         self.summary.value = (
             f"{d:%d %b %Y}: {len(table)} measures in force in the chosen categories; "
             f"latest resolution {self.model.latest_resolution(d)}."
