@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from numbers import Real
 
 from geopy.distance import geodesic as _geopy_geodesic
 
@@ -20,7 +21,7 @@ Point = tuple[float, float]
 def _check_point(lat: float, lon: float, label: str = "point") -> None:
     """Raise ValueError with a clear message if (lat, lon) is not a usable coordinate."""
     for name, value in (("latitude", lat), ("longitude", lon)):
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, Real):
             raise TypeError(f"{label}: {name} must be a number, got {value!r}")
         if not math.isfinite(value):
             raise ValueError(f"{label}: {name} must be finite, got {value!r}")
@@ -40,7 +41,7 @@ def haversine_km(
     """Great-circle distance in km between two points on a sphere of ``radius_km``."""
     _check_point(lat1, lon1, "start")
     _check_point(lat2, lon2, "end")
-    if not radius_km > 0:
+    if not radius_km > 0:  # also rejects NaN
         raise ValueError(f"radius_km must be positive, got {radius_km!r}")
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = phi2 - phi1

@@ -155,3 +155,10 @@ def test_route_length_accepts_place_ids_from_the_data():
     )
     with pytest.raises(KeyError, match="atlantis"):
         geo.route_length_km(["pyongyang", "atlantis"])
+
+
+def test_numpy_numbers_are_accepted():
+    import numpy as np
+
+    d = geo.haversine_km(np.float32(39.0), np.int64(125), np.float64(39.9), 116.4)
+    assert d == pytest.approx(geo.haversine_km(39.0, 125, 39.9, 116.4), rel=1e-6)
