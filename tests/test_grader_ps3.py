@@ -12,6 +12,7 @@ import json
 import textwrap
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 import pytest
 from nbgrader_harness import (
@@ -139,6 +140,8 @@ def test_part_b_catches_strict_comparison_and_missing_error():
         checks.check_part_b(silent)
     with pytest.raises(CheckFailed, match="should be of type bool"):
         checks.check_part_b(lambda c, d, r=None: AlwaysEqual())
+    with pytest.raises(CheckFailed, match=r"bool\(\.\.\.\)"):
+        checks.check_part_b(lambda c, d, r=None: np.bool_(good_banned(c, d, r)))
 
 
 def test_part_c_catches_fraction_and_reversal():
@@ -323,7 +326,8 @@ def test_blank_release_scores_zero(graded):
     _, res = graded
     r = res["blank"]
     assert r.max_auto_score == 9 and r.auto_score == 0
-    assert "NotImplementedError" in r.output("test-full-bans-visible")
+    assert "NoneType" in r.output("test-full-bans-visible")
+    assert "NotImplementedError" in r.output("test-banned-visible")
 
 
 @pytest.mark.slow

@@ -111,7 +111,12 @@ def check_part_a(full_bans: Any) -> None:
 def _bool_result(func: Callable[..., Any], *args: Any) -> bool:
     result = func(*args)
     shown = ", ".join(repr(a) for a in args[:2])
-    expect_type(result, bool, f"banned({shown}, ...)", "Return True or False.")
+    expect_type(
+        result,
+        bool,
+        f"banned({shown}, ...)",
+        "Return True or False; wrap a numpy or pandas comparison in bool(...).",
+    )
     return result
 
 
