@@ -71,8 +71,8 @@ def reference_gaps(visits: pd.DataFrame) -> pd.Series:
     return gaps.astype("int64").rename("gap_days")
 
 
-def check_part_a(visit_days: Callable[..., Any], gap_days: Callable[..., Any]) -> None:
-    """Check visit_days (inclusive durations) and gap_days (days between visits)."""
+def check_visit_days(visit_days: Callable[..., Any]) -> None:
+    """Check visit_days: whole days, indexed by visit_id, first and last day both counted."""
     visits = _visits()
     want = reference_days(visits)
     got = _call(visit_days, visits)
@@ -87,6 +87,10 @@ def check_part_a(visit_days: Callable[..., Any], gap_days: Callable[..., Any]) -
         )
     expect_equal(values, [int(w) for w in want], "visit_days(visits)", hint)
 
+
+def check_gap_days(gap_days: Callable[..., Any]) -> None:
+    """Check gap_days: days from the end of one visit to the start of the next."""
+    visits = _visits()
     want_gaps = reference_gaps(visits)
     got_gaps = _call(gap_days, visits)
     values = _ints(got_gaps, "gap_days(visits)")
@@ -102,6 +106,12 @@ def check_part_a(visit_days: Callable[..., Any], gap_days: Callable[..., Any]) -
             "define the gap as (start of this visit) - (end of the previous visit), in days.",
         )
     expect_equal(values, [int(g) for g in want_gaps], "gap_days(visits)")
+
+
+def check_part_a(visit_days: Callable[..., Any], gap_days: Callable[..., Any]) -> None:
+    """Check both functions of Part A."""
+    check_visit_days(visit_days)
+    check_gap_days(gap_days)
 
 
 # ---------------------------------------------------------------- Part B
