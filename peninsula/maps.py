@@ -429,14 +429,20 @@ class _CourseFigure(Figure):
 
 
 def _base_map(offline: bool, title: str, uses_timeline: bool = False) -> folium.Map:
-    """An empty map with per-instance assets (never the global add_js_link)."""
+    """An empty map with per-instance assets (never the global add_js_link).
+
+    jQuery is loaded only for maps with folium Popups (their template calls ``$()``); the
+    timeline map binds its pop-ups in plain JavaScript and goes without.
+    """
+    needs_jquery = not uses_timeline
     figure = _CourseFigure(title=f"Map: {title}")
     if offline:
         m = folium.Map(location=(35, 120), zoom_start=4, tiles=None, control_scale=True)
         m.add_to(figure)
         m.default_js = []
         m.default_css = []
-        js = _OFFLINE_BASE_JS + (_OFFLINE_TIMELINE_JS if uses_timeline else [])
+        js = [name for name in _OFFLINE_BASE_JS if needs_jquery or "jquery" not in name]
+        js += _OFFLINE_TIMELINE_JS if uses_timeline else []
         m.get_root().header.add_child(_InlineAssets(js, _OFFLINE_CSS), name="peninsula_assets")
         outlines = _basemap_geojson()
         if outlines["features"]:
@@ -455,7 +461,7 @@ def _base_map(offline: bool, title: str, uses_timeline: bool = False) -> folium.
     else:
         m = folium.Map(location=(35, 120), zoom_start=4, tiles="OpenStreetMap", control_scale=True)
         m.add_to(figure)
-        m.default_js = list(_ONLINE_JS)
+        m.default_js = [(k, url) for k, url in _ONLINE_JS if needs_jquery or k != "jquery"]
         m.default_css = list(_ONLINE_CSS)
     _Attribution(BASEMAP_ATTRIBUTION if offline else "").add_to(m)
     m.peninsula_offline = offline
