@@ -35,7 +35,6 @@ lab: $(VENV)/.stamp-course
 	$(BIN)/jupyter lab lessons/00-start-here.ipynb
 
 test: $(VENV)/.stamp-dev $(NODE_STAMP)
-	$(BIN)/ruff check .
 	@PENINSULA_TEST_PG_URL="$${PENINSULA_TEST_PG_URL:-$$(bash tools/postgres-for-tests.sh start >&2 && bash tools/postgres-for-tests.sh url || true)}"; \
 	export PENINSULA_TEST_PG_URL; \
 	[ -n "$$PENINSULA_TEST_PG_URL" ] || echo "PostgreSQL not available: the PostgreSQL gradebook tests will be skipped"; \

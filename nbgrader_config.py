@@ -1,8 +1,9 @@
 """nbgrader configuration for the course (the course root is this repository's root).
 
-Instructor notebooks live in ``source/<assignment>/``; ``nbgrader generate_assignment`` releases the
-student versions into ``assignments/<assignment>/``. The gradebook is SQLite by default (``gradebook.db``,
-kept out of git); set ``PENINSULA_GRADEBOOK_URL`` (e.g. ``postgresql://user@host/db``) to use PostgreSQL.
+Instructor notebooks live in ``source/<assignment>/``; ``nbgrader generate_assignment``
+releases the student versions into ``assignments/<assignment>/``. The gradebook is SQLite by
+default (``gradebook.db``, kept out of git); set ``PENINSULA_GRADEBOOK_URL`` (for example
+``postgresql://user@host/db``) to use PostgreSQL.
 """
 
 import os
@@ -20,7 +21,8 @@ c.CourseDirectory.db_url = os.environ.get(
     "PENINSULA_GRADEBOOK_URL", f"sqlite:///{Path(c.CourseDirectory.root) / 'gradebook.db'}"
 )
 
-# Grading safety: a per-cell limit, no whole-notebook failure on slow output, deleted tests restored.
+# Grading safety: a per-cell limit, no whole-notebook failure on slow output,
+# and deleted test cells restored.
 c.Execute.timeout = int(os.environ.get("PENINSULA_CELL_TIMEOUT", "60"))
 c.Execute.raise_on_iopub_timeout = False
 c.OverwriteCells.add_missing_cells = True
