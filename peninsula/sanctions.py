@@ -12,6 +12,8 @@ Conventions
   A measure whose successor starts on or before its own start never took effect.
 * Paragraph numbers are shown only where the data marks them verified (non-empty);
   otherwise they are reported as ``"UNVERIFIED"``.
+* Dates are the days resolutions were adopted in New York; wind-down periods for
+  contracts already signed are not modelled (the data notes where they are unverified).
 """
 
 from __future__ import annotations
@@ -542,6 +544,13 @@ class SanctionsModel:
                 note=f"{cat} on {day}: not fully banned; {what} under resolution "
                 f"{int(r['resolution'])} ({_para_text(r['paragraph_shown'])}).",
             )
+        others = m[self._active(ts) & (m["category"] == cat)]
+        note = f"{cat} on {day}: no UN ban or cap in force in the data."
+        if not others.empty:
+            listed = ", ".join(
+                f"{r.kind} (resolution {int(r.resolution)})" for r in others.itertuples()
+            )
+            note += f" Other measures on {cat} apply: {listed}."
         return BanResult(
             category=cat,
             date=ts,
@@ -549,7 +558,7 @@ class SanctionsModel:
             resolution=None,
             paragraph=None,
             source="",
-            note=f"{cat} on {day}: no UN ban or cap in force in the data.",
+            note=note,
         )
 
 

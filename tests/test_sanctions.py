@@ -71,6 +71,12 @@ def test_textiles_banned_only_from_2375(model):
     assert result.paragraph == sx.UNVERIFIED
 
 
+def test_workers_are_not_a_ban_but_the_note_names_the_measures(model):
+    result = model.is_banned("workers", "2018-01-02")
+    assert not result.banned
+    assert "2397" in result.note and "workers" in result.note
+
+
 def test_dates_accept_several_types(model):
     a = model.in_force("2018-01-02")
     for day in (dt.date(2018, 1, 2), dt.datetime(2018, 1, 2, 15, 30), pd.Timestamp("2018-01-02")):
