@@ -18,7 +18,7 @@ from peninsula.grading.course import Course
 
 
 @dataclass
-class TestReport:
+class PartReport:
     """One autograded test cell as the student may see it."""
 
     grade_id: str
@@ -61,7 +61,7 @@ def error_messages(notebook: Path) -> dict[str, str]:
 
 def notebook_report(
     course: Course, gb: Gradebook, assignment: str, student: str, notebook: str
-) -> list[TestReport]:
+) -> list[PartReport]:
     """The tests of one notebook for one student."""
     released = course.folder("release") / assignment / f"{notebook}.ipynb"
     executed = course.folder("autograded") / student / assignment / f"{notebook}.ipynb"
@@ -76,7 +76,7 @@ def notebook_report(
         message = messages.get(grade_id, "")
         if not message:
             message = "passed" if max_score and score >= max_score else "not run"
-        reports.append(TestReport(grade_id, source, score, max_score, message))
+        reports.append(PartReport(grade_id, source, score, max_score, message))
     return reports
 
 
@@ -86,7 +86,7 @@ vertical-align:top}pre{margin:0;white-space:pre-wrap}.pass{color:#005a8c}.fail{c
 
 
 def render(
-    student: str, assignment: str, notebook: str, outcome: dict | None, tests: list[TestReport]
+    student: str, assignment: str, notebook: str, outcome: dict | None, tests: list[PartReport]
 ) -> str:
     """The feedback page of one notebook (all text escaped)."""
     e = html.escape

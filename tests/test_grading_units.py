@@ -1,0 +1,156 @@
+"""Fast unit tests of peninsula.grading (no kernels, no nbgrader runs)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from peninsula.grading.autograde import exit_status, parse_shard, summary_table
+from peninsula.grading.checks import inspect, notebook_problem, renamed_candidates
+from peninsula.grading.edition import scan, secret_regions, student_pyproject
+from peninsula.grading.feedback import PartReport, render
+from peninsula.grading.outcomes import Outcome, Result
+from peninsula.grading.worker import last_exception_line
+
+
+def test_worst_outcome_wins_and_reasons_accumulate():
+    r = Result("s", "a")
+    r.note(Outcome.TIMEOUT, "cell 2 timed out")
+    r.note(Outcome.INVALID, "part1.ipynb: not valid JSON")
+    r.note(Outcome.CRASHED, "kernel died")
+    assert r.outcome is Outcome.INVALID
+    assert r.reason == "cell 2 timed out; part1.ipynb: not valid JSON; kernel died"
+    assert Result("s", "a").reason == "ok"
+
+
+def test_exit_status_only_for_unfinished_submissions():
+    graded, timeout = Result("a", "x"), Result("b", "x", Outcome.TIMEOUT)
+    assert exit_status([graded, timeout]) == 0
+    for bad in (Outcome.CRASHED, Outcome.INVALID, Outcome.MISSING, Outcome.ERROR):
+        assert exit_status([graded, Result("c", "x", bad)]) == 1
+
+
+def test_summary_table_lists_every_student_with_reason():
+    rows = [Result("ana", "ps", Outcome.GRADED, [], 5, 5), Result("bo", "ps", Outcome.MISSING,
+                                                                  ["no submission"], 0, 5)]
+    text = summary_table(rows)
+    assert "ana" in text and "bo" in text and "no submission" in text and "missing: 1" in text
+
+
+@pytest.mark.parametrize("text,expected", [("1/2", (1, 2)), ("3/3", (3, 3))])
+def test_parse_shard(text, expected):
+    assert parse_shard(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1-2", "a/b"])
+def test_parse_shard_rejects(text):
+    with pytest.raises(ValueError, match="shard"):
+        parse_shard(text)
+
+
+def test_notebook_problems(tmp_path):
+    good = tmp_path / "good.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), good)
+    assert notebook_problem(good) is None
+    cases = {
+        "junk.ipynb": ("{not json", "not valid JSON (line 1"),
+        "list.ipynb": ("[1, 2]", "not a notebook"),
+        "v3.ipynb": (json.dumps({"nbformat": 3, "worksheets": []}), "nbformat 3, expected 4"),
+        "bad.ipynb": (json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                  "cells": [{"cell_type": "nonsense"}]}), "not a valid nbformat-4"),
+    }
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text)
+        problem = notebook_problem(tmp_path / name)
+        assert problem and problem.startswith(name) and message in problem, problem
+
+
+def test_inspect_sorts_missing_invalid_extra(tmp_path):
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "part2.ipynb")
+    (tmp_path / "part3.ipynb").write_text("truncated {")
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "part1 (copy).ipynb")
+    (tmp_path / "timestamp.txt").write_text("2026-11-20 12:00:00 UTC")
+    found = inspect(tmp_path, ["part1", "part2", "part3"])
+    assert found.valid == ["part2"]
+    assert found.missing == ["part1"] and list(found.invalid) == ["part3"]
+    assert found.extra == ["part1 (copy).ipynb"]
+    assert renamed_candidates("part1", found.extra) == ["part1 (copy).ipynb"]
+
+
+def test_last_exception_line():
+    log = "Traceback\n  File x\nDeadKernelError: Kernel died\n[ERROR] NbGraderException: x"
+    assert last_exception_line(log) == "DeadKernelError: Kernel died"
+    assert last_exception_line("") == "unknown error"
+
+
+def test_memory_cap_launcher_turns_a_bomb_into_memoryerror():
+    code = "b = bytearray(600 * 1024 * 1024)"
+    cap = str(300 * 1024 * 1024)
+    run = subprocess.run([sys.executable, "-m", "peninsula.grading.limits", cap, "--",
+                          sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "MemoryError" in run.stderr
+    ok = subprocess.run([sys.executable, "-m", "peninsula.grading.limits", cap, "--",
+                         sys.executable, "-c", "b = bytearray(10 * 1024 * 1024)"], timeout=60)
+    assert ok.returncode == 0
+
+
+def test_student_pyproject_drops_console_script():
+    text = ('[project]\nname = "peninsula"\n\n[project.scripts]\n'
+            'peninsula-grade = "peninsula.grading.cli:main"\n\n[tool.ruff]\nline-length = 100\n')
+    out = student_pyproject(text)
+    assert "peninsula-grade" not in out and "[project.scripts]" not in out
+    assert '[tool.ruff]' in out and 'name = "peninsula"' in out
+    keep = student_pyproject(text.replace('peninsula-grade = "peninsula.grading.cli:main"',
+                                          'peninsula-grade = "x:y"\nother = "a.b:c"'))
+    assert "[project.scripts]" in keep and 'other = "a.b:c"' in keep
+
+
+def _source_with_secrets(root: Path) -> Path:
+    src = root / "source" / "ps"
+    src.mkdir(parents=True)
+    cell = nbformat.v4.new_code_cell(
+        "def f(x):\n    ### BEGIN SOLUTION\n    return sorted(x, key=lambda v: (-v[1], v[0]))\n"
+        "    ### END SOLUTION")
+    cell.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
+    test = nbformat.v4.new_code_cell(
+        "assert f([]) == []\n### BEGIN HIDDEN TESTS\nassert f([('b', 1), ('a', 2)]) == "
+        "[('a', 2), ('b', 1)]\n### END HIDDEN TESTS")
+    short = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell, test, short]), src / "ps.ipynb")
+    return root / "source"
+
+
+def test_secret_regions_skip_short_ones(tmp_path):
+    regions = secret_regions(_source_with_secrets(tmp_path))
+    assert any("sorted(x, key=lambda" in r for r in regions)
+    assert any("[('a', 2), ('b', 1)]" in r for r in regions)
+    assert not any(r.strip() == "x = 1" for r in regions)
+
+
+def test_scan_finds_leaked_solution_inside_a_notebook(tmp_path):
+    source = _source_with_secrets(tmp_path / "repo")
+    out = tmp_path / "out"
+    (out / "lessons").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f(x):\n    return sorted(x,   key=lambda v: (-v[1], v[0]))")])
+    nbformat.write(nb, out / "lessons" / "l.ipynb")
+    (out / "data").mkdir()
+    (out / "data" / "notes.md").write_text("see ### BEGIN HIDDEN TESTS")
+    problems = scan(out, source)
+    assert any("lessons/l.ipynb" in p and "region" in p for p in problems)
+    assert any("data/notes.md" in p and "BEGIN HIDDEN TESTS" in p for p in problems)
+    (out / "lessons" / "l.ipynb").unlink()
+    (out / "data" / "notes.md").write_text("clean")
+    assert scan(out, source) == []
+
+
+def test_feedback_page_escapes_and_marks_pass_fail():
+    tests = [PartReport("t1", "assert f(1) == '<b>'", 1, 1, "passed"),
+             PartReport("t2", "assert g()", 0, 2, "AssertionError: <script>")]
+    page = render("ana", "ps", "part1", {"outcome": "graded", "reason": "ok"}, tests)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count('"fail">failed') == 1 and page.count('"pass">passed') == 1
+    assert "1 / 3" in page
