@@ -583,10 +583,13 @@ def _add_trip_layer(m: folium.Map, t: _Tables, trip_id: str, colour: str) -> fol
 
 
 def _journeys_map(
-    trip_ids: list[str], title: str, offline: bool | None, extra_events: pd.DataFrame | None
+    t: _Tables,
+    trip_ids: list[str],
+    title: str,
+    offline: bool | None,
+    extra_events: pd.DataFrame | None,
 ) -> folium.Map:
     off = resolve_offline(offline)
-    t = _tables()
     m = _base_map(off, title)
     m.peninsula_trip_ids = list(trip_ids)
     entries: list[tuple[str, str, str | None]] = []
@@ -634,7 +637,7 @@ def _journeys_map(
 
 def journeys_2018_map(offline: bool | None = None) -> folium.Map:
     """Kim Jong-un's four 2018 journeys (three to China, one to Singapore), one layer each."""
-    return _journeys_map(TRIPS_2018, "Journeys in 2018", offline, extra_events=None)
+    return _journeys_map(_tables(), TRIPS_2018, "Journeys in 2018", offline, extra_events=None)
 
 
 def continuation_2019_map(offline: bool | None = None) -> folium.Map:
@@ -649,7 +652,8 @@ def continuation_2019_map(offline: bool | None = None) -> folium.Map:
         trip = t.trips.loc[tid]
         during = _events_in(t, trip["start_date"], trip["end_date"])
         covered |= in_2019["event_id"].isin(during["event_id"])
-    return _journeys_map(trip_ids, "Journeys and meetings in 2019", offline, in_2019[~covered])
+    title = "Journeys and meetings in 2019"
+    return _journeys_map(t, trip_ids, title, offline, in_2019[~covered])
 
 
 # --------------------------------------------------------------------------- timeline
