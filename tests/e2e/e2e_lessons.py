@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +61,7 @@ class LessonRun:
     name: str
     expect: Expectations
     open_error: str = ""
-    run_seconds: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)
     kernel: str = ""
     cells: list[nb.CellInfo] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -75,6 +77,21 @@ class LessonRun:
     external_requests: list[str] = field(default_factory=list)
     screenshot: Path | None = None
     console_errors: list[str] = field(default_factory=list)
+
+
+class _Clock:
+    """Context manager factory that adds each phase's wall time to a dict."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self._into = into
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self._into[phase] = round(time.monotonic() - start, 2)
 
 
 def _inspect(page: Page, run: LessonRun) -> None:
@@ -100,9 +117,7 @@ def _accessibility(page: Page, run: LessonRun) -> None:
 def _interact(page: Page, run: LessonRun) -> None:
     if not run.expect.widgets:
         return
-    slider = out.move_slider(page, DATE_LABEL)
-    if slider:
-        run.interactions.append(slider)
+    run.interactions += out.move_sliders(page, DATE_LABEL)
     run.interactions += out.click_checkbox(page)
     run.interactions += out.pick_toggle(page)
     run.interactions += out.pick_dropdown(page)
@@ -125,16 +140,21 @@ def run_lesson(browser: Browser, server: LabServer, name: str) -> LessonRun:
     page.on(
         "console", lambda m: run.console_errors.append(m.text[:300]) if m.type == "error" else None
     )
+    clock = _Clock(run.seconds)
     try:
-        state = nb.open_notebook(page, server.lab_url(f"lessons/{name}"))
+        with clock("open"):
+            state = nb.open_notebook(page, server.lab_url(f"lessons/{name}"))
         run.kernel = state.get("kernel") or ""
-        start = time.monotonic()
-        nb.run_command(page, "notebook:run-all-cells", timeout_s=150)
-        run.run_seconds = time.monotonic() - start
-        _inspect(page, run)
-        _accessibility(page, run)
-        _interact(page, run)
-        run.screenshot = nb.full_page_screenshot(page, ARTIFACTS / f"{Path(name).stem}.png")
+        with clock("run all"):
+            nb.run_command(page, "notebook:run-all-cells", timeout_s=150)
+        with clock("inspect"):
+            _inspect(page, run)
+        with clock("axe"):
+            _accessibility(page, run)
+        with clock("widgets"):
+            _interact(page, run)
+        with clock("screenshot"):
+            run.screenshot = nb.full_page_screenshot(page, ARTIFACTS / f"{Path(name).stem}.png")
     except Exception as err:  # noqa: BLE001 - kept and asserted by tests
         run.open_error = f"{type(err).__name__}: {err}"
         try:

@@ -16,6 +16,7 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 OUTPUT_IFRAMES = f"{NOTEBOOK} .jp-OutputArea-output iframe"
 FOLIUM_MAP = ".folium-map.leaflet-container"
 TRUST_TEXT = "Make this Notebook Trusted"
+ALL_BOX = re.compile(r"^(all|select all|none)\b", re.IGNORECASE)  # not a category of its own
 
 
 @dataclass
@@ -134,36 +135,41 @@ def _index(cell: ElementHandle) -> int:
     return cell.evaluate("c => [...c.parentElement.children].indexOf(c)")
 
 
-def move_slider(page: Page, label: re.Pattern, timeout_s: float = 10.0) -> Interaction | None:
-    """Move the first slider whose label matches with the keyboard (End, else Home)."""
-    sliders = page.locator(f"{NOTEBOOK} .jupyter-widgets.widget-slider")
-    for i in range(sliders.count()):
-        box = sliders.nth(i)
-        text = _label_of(box)
-        if not label.search(text):
+def _readout(box: Locator) -> str:
+    readout = box.locator(".widget-readout")
+    return readout.first.inner_text() if readout.count() else ""
+
+
+def move_sliders(page: Page, first: re.Pattern, timeout_s: float = 10.0) -> list[Interaction]:
+    """Move every labelled slider with the keyboard (End, else Home); ``first`` ones go first.
+
+    Unlabelled sliders are left alone (the accessibility test reports them).
+    """
+    sliders = page.locator(f"{NOTEBOOK} .jp-OutputArea .widget-slider")
+    boxes = [(sliders.nth(i), _label_of(sliders.nth(i))) for i in range(sliders.count())]
+    boxes.sort(key=lambda pair: not first.search(pair[1]))
+    done = []
+    for box, text in boxes:
+        if not text.replace("\u200b", "").strip():
             continue
-        handle = box.locator(".noUi-handle").first
         cell = _cell_of(box)
-        readout = box.locator(".widget-readout")
-        before_value = readout.first.inner_text() if readout.count() else ""
+        before_value = _readout(box)
         before = _signature(cell)
-        handle.focus()
+        box.locator(".noUi-handle").first.focus()
         for key in ("End", "Home"):
             page.keyboard.press(key)
             page.wait_for_timeout(200)
-            now = readout.first.inner_text() if readout.count() else ""
-            if now != before_value:
+            if _readout(box) != before_value:
                 break
-        after_value = readout.first.inner_text() if readout.count() else ""
+        after_value = _readout(box)
         changed = _wait_changed(cell, before, timeout_s)
-        return Interaction(
-            "slider", text, _index(cell), changed, f" (readout {before_value!r} -> {after_value!r})"
-        )
-    return None
+        detail = f" (readout {before_value!r} -> {after_value!r})"
+        done.append(Interaction("slider", text, _index(cell), changed, detail))
+    return done
 
 
 def click_checkbox(
-    page: Page, skip: re.Pattern | None = None, tries: int = 3, timeout_s: float = 10.0
+    page: Page, skip: re.Pattern | None = ALL_BOX, tries: int = 3, timeout_s: float = 10.0
 ) -> list[Interaction]:
     """Click labelled checkboxes (by their accessible name) until one changes the output."""
     boxes = page.locator(NOTEBOOK).get_by_role("checkbox")
