@@ -17,7 +17,6 @@ import io
 from collections.abc import Iterable
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 
 from peninsula import sanctions as sx
@@ -79,15 +78,12 @@ class OverlayChart:
 
     def __init__(self, figure, *, dpi: int = 80) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from PIL import Image
 
         figure.set_dpi(dpi)
         canvas = FigureCanvasAgg(figure)
-        canvas.draw()
-        self.width, self.height = canvas.get_width_height()
-        rgba = np.asarray(canvas.buffer_rgba())
         buf = io.BytesIO()
-        Image.fromarray(rgba[..., :3]).save(buf, format="PNG")
+        canvas.print_png(buf)  # draws the figure at ``dpi``; the layout is now fixed
+        self.width, self.height = canvas.get_width_height()
         self.png = buf.getvalue()
         self._b64 = base64.b64encode(self.png).decode("ascii")
         self.ax = figure.axes[0]
