@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import e2e_notebook as nb
@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 
 SOLUTION_MARKER = re.compile(r"^\s*###? (BEGIN|END) SOLUTION\s*$")
 SELF_CHECK = re.compile(r"\bself_check\(")
+PART_HEADING = re.compile(r"^#+\s*Part\s+([A-Z])\b", re.MULTILINE)
 VALIDATE_RESULT = re.compile(r"Success! Your notebook passes|VALIDATION FAILED|The following cell")
 
 
@@ -46,53 +47,76 @@ def solution_answers(source_nb: Path) -> dict[str, str]:
 
 @dataclass
 class Plan:
-    """Which cells to run for one answered part, and which cells belong to it."""
+    """One part to answer: its letter, answer cells, test cells, and the cells to run in order."""
 
-    answer_cell: int
-    grade_id: str
-    run: list[int]
+    part: str
+    answer_cells: list[int]
     part_tests: list[int]
+    run: list[int]
     self_check: int
-    other_tests: list[int] = field(default_factory=list)
 
 
-def plan(cells: list[dict], answers: dict[str, str]) -> Plan:
-    """Choose the first answerable part; run setup cells, that part and the self-check cell.
+def _meta(cell: dict) -> dict:
+    return cell.get("nbgrader") or {}
 
-    Cells before the first answer cell are setup. Each answer cell starts a part that runs to
-    the next answer cell. Other parts are skipped: running them would raise NotImplementedError.
-    """
-    answer_cells = [
-        i
+
+def _is_answer(cell: dict) -> bool:
+    return cell["type"] == "code" and bool(_meta(cell).get("solution"))
+
+
+def _is_test(cell: dict) -> bool:
+    return cell["type"] == "code" and bool(_meta(cell).get("grade")) and not _is_answer(cell)
+
+
+def parts(cells: list[dict]) -> dict[str, range]:
+    """Part letter -> cell range, from the "## Part X" headings to the next part or self-check."""
+    starts = [
+        (i, m.group(1))
         for i, c in enumerate(cells)
-        if c["type"] == "code"
-        and (c["nbgrader"] or {}).get("solution")
-        and not (c["nbgrader"] or {}).get("grade")
+        if c["type"] == "markdown" and (m := PART_HEADING.search(c["source"]))
     ]
     checks = [
         i for i, c in enumerate(cells) if c["type"] == "code" and SELF_CHECK.search(c["source"])
     ]
-    if not answer_cells:
-        raise AssertionError("the released notebook has no autograded answer cell")
+    found = {}
+    for n, (i, letter) in enumerate(starts):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(cells)
+        stop = min([stop] + [k for k in checks if k > i])
+        found[letter] = range(i, stop)
+    return found
+
+
+def plan(cells: list[dict], answers: dict[str, str]) -> Plan:
+    """Choose an auto-graded part with visible tests whose answers exist in source/.
+
+    Parts with a single answer cell are preferred ("fill in one solution cell"). Setup cells
+    (code before the first part) run first, then the part's cells, then the self-check cell.
+    Other parts are skipped: their stubs raise NotImplementedError.
+    """
+    checks = [
+        i for i, c in enumerate(cells) if c["type"] == "code" and SELF_CHECK.search(c["source"])
+    ]
     if not checks:
         raise AssertionError(
             "the released notebook has no self-check cell (calling self_check(...))"
         )
-    chosen = next((i for i in answer_cells if cells[i]["nbgrader"]["grade_id"] in answers), None)
-    if chosen is None:
-        raise AssertionError("no answer cell of the release has a solution in source/")
-    end = next((i for i in answer_cells if i > chosen), len(cells))
-    self_check = checks[-1]
-    run = [i for i in range(answer_cells[0]) if cells[i]["type"] == "code" and i != self_check]
-    part = [i for i in range(chosen, end) if cells[i]["type"] == "code" and i != self_check]
-    tests = [i for i in part if (cells[i]["nbgrader"] or {}).get("grade")]
-    others = [
-        i
-        for i, c in enumerate(cells)
-        if (c["nbgrader"] or {}).get("grade") and c["type"] == "code" and i not in tests
-    ]
-    grade_id = cells[chosen]["nbgrader"]["grade_id"]
-    return Plan(chosen, grade_id, run + part + [self_check], tests, self_check, others)
+    found = parts(cells)
+    if not found:
+        raise AssertionError("the released notebook has no '## Part X' headings")
+    candidates = []
+    for letter, span in found.items():
+        answer_cells = [i for i in span if _is_answer(cells[i])]
+        tests = [i for i in span if _is_test(cells[i])]
+        ids = [_meta(cells[i]).get("grade_id") for i in answer_cells]
+        if answer_cells and tests and all(i in answers for i in ids):
+            candidates.append((len(answer_cells) != 1, letter, answer_cells, tests, span))
+    if not candidates:
+        raise AssertionError("no auto-graded part with visible tests has its solution in source/")
+    _, letter, answer_cells, tests, span = min(candidates, key=lambda c: c[0])
+    first = min(r.start for r in found.values())
+    setup = [i for i in range(first) if cells[i]["type"] == "code" and i not in checks]
+    body = [i for i in span if cells[i]["type"] == "code"]
+    return Plan(letter, answer_cells, tests, setup + body + [checks[-1]], checks[-1])
 
 
 def read_cells(page: Page) -> list[dict]:

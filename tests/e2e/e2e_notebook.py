@@ -118,10 +118,19 @@ def full_page_screenshot(page: Page, path: Path, max_height: int = 16000) -> Pat
     height = min(max(int(page.evaluate(js("scroll-height"))), size["height"]), max_height)
     page.set_viewport_size({"width": size["width"], "height": height})
     try:
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(300)
+        page.evaluate(js("scroll-top"))
+        page.wait_for_timeout(300)
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(size)
+    return path
+
+
+def screenshot(page: Page, path: Path) -> Path:
+    """Screenshot of what the viewport shows now (dialogs included)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
     return path
 
 
