@@ -52,6 +52,11 @@ class Violation:
                 return reason
         return ""
 
+    def one_line(self) -> str:
+        """Impact, rule, place and count on one line (for findings that do not fail)."""
+        count = len(self.nodes)
+        return f"[{self.impact}] {self.rule} in {self.where}: {self.help} ({count} element(s))"
+
     def describe(self, max_nodes: int = 3) -> str:
         """Readable several-line description with the first offending elements."""
         lines = [f"[{self.impact}] {self.rule} in {self.where}: {self.help} ({self.help_url})"]
