@@ -248,3 +248,34 @@ def test_every_auto_graded_part_has_hints(assignment):
 
     module = importlib.import_module(f"peninsula.checks.{ASSIGNMENTS[assignment]}")
     assert set(module.PARTS) <= set(hints.parts(assignment))
+
+
+def test_map_check_inspects_without_changing_the_map():
+    """check_part_d walks the map's children; it must not render or add anything."""
+    from peninsula.checks import ps2
+
+    ns = _solution_namespace("ps2-routes")
+    made = []
+
+    def trips_map(*args):
+        m = ns["trips_map"](*args)
+        made.append(m)
+        return m
+
+    ps2.check_part_d(trips_map)
+    (m,) = made
+
+    def snapshot(el):
+        return [(type(c).__name__, c.get_name(), str(getattr(c, "location", None)),
+                 str(getattr(c, "locations", None))) for c in ps2.walk(el)]
+
+    def root(el):
+        r = el.get_root()  # rendering would add to the header, body and script of this figure
+        return [list(part._children) for part in (r, r.header, r.html, r.script)]
+
+    before_map, before_root = snapshot(m), root(m)
+    ps2.check_part_d(lambda *a: m)
+    assert snapshot(m) == before_map
+    assert root(m) == before_root
+    lines, markers = ps2.map_parts(m)
+    assert len(lines) == 3 and len(markers) == 8
