@@ -293,13 +293,15 @@ def test_events_dates_and_the_wpk_group_end() -> None:
 
 # --- resolutions and measures ------------------------------------------------------------------
 
-def test_resolution_dates_and_the_unverified_2356_vote() -> None:
+def test_resolution_dates_and_the_2356_vote() -> None:
     res = _table("resolutions").set_index("resolution")
     assert res.loc[2397, "adopted"] == _day("2017-12-22")
     assert res.loc[2375, "adopted"] == _day("2017-09-11")
     assert res.loc[2371, "adopted"] == _day("2017-08-05")
     assert res.loc[1718, "adopted"] == _day("2006-10-14")
-    assert res.loc[2356, "vote"] == "UNVERIFIED"
+    # The fact sheet left the 2356 vote UNVERIFIED; the UN press release SC/12853 settles it.
+    assert res.loc[2356, "vote"] == "unanimous"
+    assert "SC/12853" in res.loc[2356, "source"]
 
 
 def test_refined_petroleum_sequence() -> None:
