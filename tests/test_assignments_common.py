@@ -80,6 +80,25 @@ def test_leak_check_catches_a_leaky_release():
         _assert_no_leaks(stripped, source, "markers removed, content kept")
 
 
+def test_staleness_comparison_sees_edits_but_not_checksums():
+    """The cell comparison behind the staleness test flags real edits and ignores checksums."""
+    path = _notebooks(RELEASED / "ps1-timeline")[0]
+    nb = nbformat.read(path, as_version=4)
+    same = nbformat.read(path, as_version=4)
+    for cell in same.cells:
+        if "nbgrader" in cell.metadata:
+            cell.metadata["nbgrader"]["checksum"] = "0" * 32
+        cell["id"] = "changed-id"
+    assert _comparable(same) == _comparable(nb)
+    edited = nbformat.read(path, as_version=4)
+    edited.cells[-1].source += "\nOne more sentence."
+    assert _comparable(edited) != _comparable(nb)
+    relocked = nbformat.read(path, as_version=4)
+    graded = next(c for c in relocked.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    graded.metadata["nbgrader"]["points"] += 1
+    assert _comparable(relocked) != _comparable(nb)
+
+
 def test_there_are_assignments():
     assert {"ps1-timeline", "ps2-routes"} <= set(ASSIGNMENTS), ASSIGNMENTS
 
