@@ -23,13 +23,13 @@ ARTICLE: dict[str, str] = {
     "headline": "Kim's China visits cement friendly ties",
     "author": "Da Zhigang",
     "author_affiliation": (
-        "director of the Institute of Northeast Asian Studies, "
+        "director of the Institute of Northeast Asian studies at the "
         "Heilongjiang Academy of Social Sciences"
     ),
     "outlet": "Global Times",
     "publisher_note": (
-        "The Global Times is a daily tabloid published by the People's Daily, the Chinese"
-        " Communist Party's flagship newspaper (china.org.cn, 31 Oct 2011)."
+        "The Global Times is a daily tabloid published by the People's Daily"
+        " (china.org.cn, 31 Oct 2011)."
     ),
     "published": "2018-06-21",
     "published_time_as_shown": "2018/6/21 16:53:40",
@@ -77,7 +77,7 @@ _CLAIMS: tuple[Claim, ...] = (
     ),
     Claim(
         "gt-06",
-        "limits North Korean import of refined petroleum to 500,000 barrels",
+        "limits North Korean import of refined petroleum to 500,000 barrels for each 12-month period",
         "the refined-petroleum cap in resolution 2397",
     ),
     Claim(
