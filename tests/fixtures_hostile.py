@@ -301,7 +301,8 @@ def add_absent_student(root: Path, db_url: str) -> None:
 
     from peninsula.grading.course import Course
 
-    with Gradebook(db_url, Course(root, db_url=db_url).course_id) as gb:
+    course = Course(root, db_url=db_url)
+    with Gradebook(course.db_url_resolved, course.course_id) as gb:
         gb.update_or_create_student(ABSENT_STUDENT)
 
 

@@ -1,5 +1,6 @@
 """The course on disk: nbgrader configuration, gradebook URL and folder layout."""
 
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass, field
@@ -61,11 +62,13 @@ class Course:
             cfg.CourseDirectory.db_url = url
         if not cfg.CourseDirectory.get("db_url"):
             cfg.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        cfg.CourseDirectory.db_url = normalize_db_url(cfg.CourseDirectory.db_url)
         if not cfg.CourseDirectory.get("course_id"):
             raise ValueError(f"{path}: CourseDirectory.course_id must be set (PostgreSQL needs it)")
         if self.timeout is not None:
             cfg.Execute.timeout = self.timeout
         cfg.GuardedExecute.timeout = cfg.Execute.get("timeout", 60)
+        cfg.GuardedExecute.shutdown_kernel = "immediate"  # kill after the last cell: saves time
         cfg.LimitedKernelManager.memory_limit_mb = self.memory_mb
         cfg.Autograde.autograde_preprocessors = list(_AUTOGRADE_PREPROCESSORS)
         for section, values in self.extra.items():
@@ -103,3 +106,17 @@ def ensure_tools_on_path() -> None:
     parts = os.environ.get("PATH", "").split(os.pathsep)
     if bindir not in parts:
         os.environ["PATH"] = os.pathsep.join([bindir, *parts])
+
+
+def normalize_db_url(url: str) -> str:
+    """Pick an installed PostgreSQL driver for a bare ``postgresql://`` URL.
+
+    SQLAlchemy 2.1 maps ``postgresql://`` to psycopg 3; the course pins psycopg2-binary, so a
+    bare URL becomes ``postgresql+psycopg2://`` when only psycopg2 is installed.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("postgresql", "postgres"):
+        return url
+    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2"):
+        return f"postgresql+psycopg2://{rest}"
+    return f"postgresql://{rest}"
