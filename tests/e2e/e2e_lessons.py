@@ -20,7 +20,7 @@ import e2e_axe
 import e2e_notebook as nb
 import e2e_outputs as out
 from e2e_server import REPO, LabServer
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 LESSONS_DIR = REPO / "lessons"
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
@@ -77,6 +77,7 @@ class LessonRun:
     external_requests: list[str] = field(default_factory=list)
     screenshot: Path | None = None
     console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)  # uncaught, any frame
 
 
 class _Clock:
@@ -92,6 +93,13 @@ class _Clock:
             yield
         finally:
             self._into[phase] = round(time.monotonic() - start, 2)
+
+
+def _console(run: LessonRun, message: ConsoleMessage) -> None:
+    """Keep console errors, with where they came from ("about:srcdoc" = a map iframe)."""
+    if message.type == "error":
+        url = (message.location or {}).get("url", "")
+        run.console_errors.append(f"{url or '?'}: {message.text[:300]}")
 
 
 def _inspect(page: Page, run: LessonRun) -> None:
@@ -137,9 +145,8 @@ def run_lesson(browser: Browser, server: LabServer, name: str) -> LessonRun:
             else run.external_requests.append(f"{r.resource_type} {r.url[:160]}")
         ),
     )
-    page.on(
-        "console", lambda m: run.console_errors.append(m.text[:300]) if m.type == "error" else None
-    )
+    page.on("console", lambda m: _console(run, m))
+    page.on("pageerror", lambda e: run.page_errors.append(str(e)[:300]))
     clock = _Clock(run.seconds)
     try:
         with clock("open"):

@@ -33,6 +33,8 @@ def test_lesson_runs_clean(lesson_runs, name: str) -> None:
     assert not blocked, f"{name}: scripts/styles requested from the internet:\n" + "\n".join(
         blocked
     )
+    uncaught = "\n".join(run.page_errors)
+    assert not uncaught, f"{name}: uncaught JavaScript errors:\n{uncaught}"
     assert run.screenshot and run.screenshot.is_file(), f"{name}: no screenshot saved"
 
 
@@ -56,6 +58,8 @@ def test_lesson_maps_render(lesson_runs, name: str) -> None:
             f"{where}: marker images failed: {m.stats['brokenIcons']}"
         )
     assert sum(m.stats["lines"] for m in run.maps) > 0, f"{name}: no route lines on any map"
+    in_maps = [e for e in run.console_errors if e.startswith("about:srcdoc")]
+    assert not in_maps, f"{name}: console errors inside map iframes:\n" + "\n".join(in_maps)
 
 
 @pytest.mark.parametrize("name", LESSONS)
