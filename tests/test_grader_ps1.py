@@ -83,6 +83,17 @@ TEXT_TWO_SENTENCES = _src('''
 ''')
 
 
+TAMPER = _src('''
+    class _Fake:
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+
+    ps1 = _Fake()
+    visits.drop(visits.index[0], inplace=True)
+''')
+
+
 def _bars_exclusive(nb):
     cell = find_cell(nb, "timeline_figure")
     wrong = cell.source.replace(
@@ -124,6 +135,12 @@ WRONG = {
         [("test_gap_days", "sort by start_date before using shift()"),
          ("test_weekdays", "return a plain Python bool"),
          ("test_timeline_figure", "has the wrong length")],
+    ),
+    # Replaces the checks module with a fake and changes the shared `visits` table in place:
+    # the wrong answer still fails, and the right answers still pass.
+    "tamper": (
+        [("visit_days", DAYS_NIGHTS + "\n\n" + TAMPER)],
+        [("test_visit_days", "that counts nights, not days")],
     ),
     "twosentences": (
         [("timeline_text", TEXT_TWO_SENTENCES)],
@@ -201,6 +218,12 @@ def test_typical_mistake_fails_with_its_message(graded, student, cell, message):
 def test_mistakes_leave_independent_parts_alone(graded):
     r = graded["twosentences"]
     for cell in AUTO_CELLS[:-1]:
+        assert r.cells[cell].score == r.cells[cell].max_score, (cell, r.output(cell)[-800:])
+
+
+def test_tampering_with_shared_state_changes_no_grade(graded):
+    r = graded["tamper"]
+    for cell in AUTO_CELLS[1:]:
         assert r.cells[cell].score == r.cells[cell].max_score, (cell, r.output(cell)[-800:])
 
 
