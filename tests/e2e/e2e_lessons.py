@@ -27,6 +27,11 @@ ARTIFACTS = REPO / "test-artifacts" / "e2e"
 
 _MAP_CALL = re.compile(r"\bpeninsula\.maps\b|\bmaps\.\w+_map\(|\bfolium\.Map\(|_map\(")
 _WIDGET_CALL = re.compile(r"\b\w*Explorer\(|\bipywidgets\b|\bwidgets\.\w+\(|\binteract\(")
+# The course's explorers (peninsula.widgets) and the controls each one must offer.
+EXPLORER_CONTROLS: dict[str, frozenset[str]] = {
+    "SanctionsExplorer": frozenset({"date slider", "checkbox", "dropdown"}),
+    "TradeExplorer": frozenset({"slider", "toggle", "dropdown"}),
+}
 DATE_LABEL = re.compile(r"date|month|year|when", re.IGNORECASE)
 
 
@@ -41,6 +46,7 @@ class Expectations:
 
     maps: bool
     widgets: bool
+    controls: frozenset[str] = frozenset()  # interaction kinds that must be possible
 
 
 def expectations(path: Path) -> Expectations:
@@ -51,7 +57,15 @@ def expectations(path: Path) -> Expectations:
         for c in notebook.get("cells", [])
         if c.get("cell_type") == "code"
     )
-    return Expectations(maps=bool(_MAP_CALL.search(code)), widgets=bool(_WIDGET_CALL.search(code)))
+    controls = set()
+    for explorer, kinds in EXPLORER_CONTROLS.items():
+        if re.search(rf"\b{explorer}\(", code):
+            controls |= kinds
+    return Expectations(
+        maps=bool(_MAP_CALL.search(code)),
+        widgets=bool(_WIDGET_CALL.search(code)),
+        controls=frozenset(controls),
+    )
 
 
 @dataclass

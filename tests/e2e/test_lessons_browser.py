@@ -7,7 +7,7 @@ implicit: a fresh kernel) with JupyterLab's "Run All"; the tests below assert on
 from __future__ import annotations
 
 import pytest
-from e2e_lessons import lesson_names
+from e2e_lessons import DATE_LABEL, lesson_names
 from e2e_notebook import open_notebook
 from e2e_server import LabServer
 
@@ -84,6 +84,12 @@ def test_widgets_respond(lesson_runs, name: str) -> None:
     for kind in ("slider", "toggle", "dropdown"):
         dead = [i for i in run.interactions if i.kind == kind and not i.changed]
         assert not dead, f"{name}: {kind} did not update the output:\n{report}"
+    kinds = {i.kind for i in run.interactions}
+    kinds |= {
+        "date slider" for i in run.interactions if i.kind == "slider" and DATE_LABEL.search(i.label)
+    }
+    missing = sorted(run.expect.controls - kinds)
+    assert not missing, f"{name}: expected controls not found by label: {missing}\n{report}"
     boxes = [i for i in run.interactions if i.kind == "checkbox"]
     assert not boxes or any(i.changed for i in boxes), f"{name}: no checkbox changed it:\n{report}"
 
