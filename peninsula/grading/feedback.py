@@ -6,6 +6,7 @@ has already stripped of hidden tests and solutions. The gradebook and the autogr
 """
 
 import html
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from peninsula.grading import outcomes
 from peninsula.grading.autograde import roster
 from peninsula.grading.course import Course
+
+RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 @dataclass
@@ -140,6 +143,10 @@ def generate(course: Course, assignment: str, students: list[str] | None = None)
                 continue
             out_dir = course.folder("feedback") / student / assignment
             out_dir.mkdir(parents=True, exist_ok=True)
+            submitted = course.folder("submitted") / student / assignment
+            for name in RELEASE_FILES:  # what `nbgrader release_feedback` needs next to the pages
+                if (submitted / name).is_file():
+                    shutil.copy(submitted / name, out_dir / name)
             for notebook in notebooks:
                 tests = notebook_report(course, gb, assignment, student, notebook)
                 page = render(
