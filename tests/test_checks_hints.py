@@ -279,3 +279,10 @@ def test_map_check_inspects_without_changing_the_map():
     assert root(m) == before_root
     lines, markers = ps2.map_parts(m)
     assert len(lines) == 3 and len(markers) == 8
+
+
+def test_available_lists_assignments_with_hint_files():
+    found = hints.available()
+    assert found["ps1-timeline"] == ["A", "B", "C", "D", "E"]
+    assert found["ps2-routes"] == ["A", "B", "C", "D", "E"]
+    assert set(found) <= set(ASSIGNMENTS)

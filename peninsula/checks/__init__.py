@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -249,7 +248,3 @@ def self_check(assignment: str, namespace: Mapping[str, Any]) -> None:
     for line in lines:
         print(line)
 
-
-def is_number(value: Any) -> bool:
-    """True for real numbers (Python or numpy), False for bools and everything else."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
