@@ -77,7 +77,8 @@ _CLAIMS: tuple[Claim, ...] = (
     ),
     Claim(
         "gt-06",
-        "limits North Korean import of refined petroleum to 500,000 barrels for each 12-month period",
+        "limits North Korean import of refined petroleum to 500,000 barrels"
+        " for each 12-month period",
         "the refined-petroleum cap in resolution 2397",
     ),
     Claim(
