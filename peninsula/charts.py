@@ -37,15 +37,42 @@ class AccessibleChart:
 
     def _repr_html_(self) -> str:
         encoded = base64.b64encode(self.png()).decode("ascii")
-        alt = html.escape(self.alt.strip(), quote=True)
-        caption = html.escape(self.alt.strip()).replace("\n", "<br>")
+        alt = html.escape(" ".join(self.alt.split()), quote=True)
+        # tex2jax_ignore: "US$ ... US$" in a caption must not be typeset as mathematics.
         return (
             '<figure style="margin:0">'
             f'<img src="data:image/png;base64,{encoded}" alt="{alt}" '
             'style="max-width:100%;height:auto">'
-            '<figcaption style="font-size:0.9em;margin-top:0.3em">'
-            f"<strong>Text version:</strong> {caption}</figcaption></figure>"
+            '<figcaption class="tex2jax_ignore mathjax_ignore" '
+            'style="font-size:0.9em;margin-top:0.3em">'
+            f"<strong>Text version:</strong> {caption_html(self.alt)}</figcaption></figure>"
         )
+
+
+def _table_html(rows: list[str]) -> str:
+    cells = [[html.escape(c.strip()) for c in row.strip().strip("|").split("|")] for row in rows]
+    body = [r for r in cells[1:] if not all(set(c) <= set("-: ") for c in r)]
+    head = "".join(f'<th scope="col">{c}</th>' for c in cells[0])
+    lines = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
+
+
+def caption_html(text: str) -> str:
+    """Render a text alternative as HTML: Markdown-style ``| a | b |`` tables become tables."""
+    parts: list[str] = []
+    table: list[str] = []
+    for line in text.strip().splitlines():
+        if line.lstrip().startswith("|"):
+            table.append(line)
+            continue
+        if table:
+            parts.append(_table_html(table))
+            table = []
+        if line.strip():
+            parts.append(html.escape(line.strip()))
+    if table:
+        parts.append(_table_html(table))
+    return "<br>".join(parts)
 
 
 def with_alt(figure: Figure, alt: str) -> AccessibleChart:

@@ -24,6 +24,16 @@ def test_html_has_image_with_alt_and_caption() -> None:
     assert "<figcaption" in page and "Trade fell by" in page.split("<figcaption", 1)[1]
 
 
+def test_markdown_table_in_text_becomes_an_html_table() -> None:
+    text = "Trade by year.\n\n| year | total |\n|---|---|\n| 2017 | 5060 |\n| 2018 | 2430 |"
+    page = with_alt(_figure(), text)._repr_html_()
+    caption = page.split("<figcaption", 1)[1]
+    assert '<th scope="col">year</th>' in caption
+    assert "<td>2018</td><td>2430</td>" in caption
+    assert "|---|" not in caption and "---" not in caption
+    assert "tex2jax_ignore" in page
+
+
 def test_png_is_a_png() -> None:
     assert AccessibleChart(_figure(), "a line").png().startswith(b"\x89PNG")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -67,3 +68,15 @@ def test_offline_switch_is_only_an_environment_variable() -> None:
     """Lessons never hard-code offline mode: Binder users get tiles."""
     for path in LESSONS:
         assert "PENINSULA_MAPS_OFFLINE" not in path.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_currency_dollars_are_escaped_in_markdown(path: Path) -> None:
+    """JupyterLab typesets "$...$" as mathematics: "US$2.43 ... US$2.72" would turn into maths."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"])
+            assert not re.search(r"(?<!\\)\$\s?\d", text), (
+                f"{path.relative_to(ROOT)} cell {i}: write US\\$ for currency"
+            )
