@@ -7,10 +7,16 @@ counts as graded); 1 when any submission ended as crashed, invalid-notebook, mis
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from peninsula.grading.course import Course
+
+
+def default_workers() -> int:
+    """CPU cores + 1 (kernel start-up leaves cores idle), capped at 8 for memory's sake."""
+    return min((os.cpu_count() or 1) + 1, 8)
 
 
 def _course(args: argparse.Namespace) -> Course:
@@ -92,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("autograde", help="autograde all or selected submissions in parallel")
     p.add_argument("assignment")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help="worker processes (default: CPU cores + 1, at most 8)")
     p.add_argument("--shard", help="grade only shard i of n of the sorted roster, e.g. 1/2")
     p.add_argument("--timeout", type=int, help="per-cell time limit in seconds")
     p.add_argument("--memory-mb", type=int, help="kernel memory cap in MiB (default 2048)")

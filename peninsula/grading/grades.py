@@ -88,11 +88,11 @@ def _charts(rows: list[dict], summary: pd.DataFrame, out_dir: Path) -> list[Path
     ax.set_xlim(0, 100)
     ax.set_xlabel("score, % of the part's points")
     ax.invert_yaxis()
-    ax.legend(loc="lower right")
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
     ax.set_title("Mean and median score per part (low = hard)")
     fig.tight_layout()
     mean_png = out_dir / "mean-per-part.png"
-    fig.savefig(mean_png, dpi=110)
+    fig.savefig(mean_png, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
     bins = [
