@@ -154,3 +154,35 @@ def test_feedback_page_escapes_and_marks_pass_fail():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert page.count('"fail">failed') == 1 and page.count('"pass">passed') == 1
     assert "1 / 3" in page
+
+
+def _dies_for_doomed(course, assignment, student, expected):
+    """A stand-in grader whose worker process dies on one student (like an OOM kill)."""
+    import os
+
+    if student == "doomed":
+        os._exit(9)
+    return Result(student, assignment, Outcome.GRADED, [], 1.0, 5.0)
+
+
+@pytest.mark.slow
+def test_a_dying_worker_process_is_retried_then_recorded_as_crashed(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import fixtures_hostile as fx
+
+    from peninsula.grading import outcomes
+    from peninsula.grading.autograde import grade_class
+    from peninsula.grading.course import Course
+
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    fx.build_course(tmp_path, db)
+    results = grade_class(Course(tmp_path, db_url=db), fx.ASSIGNMENT,
+                          students=["ana", "doomed", "zoe"], progress=None,
+                          grade=_dies_for_doomed)
+    by_student = {r.student: r for r in results}
+    assert set(by_student) == {"ana", "doomed", "zoe"}
+    assert by_student["ana"].outcome is Outcome.GRADED
+    assert by_student["doomed"].outcome is Outcome.CRASHED
+    assert "worker process died twice" in by_student["doomed"].reason
+    row = outcomes.load(db, "trains-planes-sanctions", fx.ASSIGNMENT)[(fx.ASSIGNMENT, "doomed")]
+    assert row["outcome"] == "crashed"

@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TextIO
@@ -64,15 +64,19 @@ def _progress(stream: TextIO, done: int, total: int, result: Result, started: fl
 
 
 def _run_pool(
-    course: Course, assignment: str, students: list[str], expected: list[str], workers: int, on_done
+    course: Course,
+    assignment: str,
+    students: list[str],
+    expected: list[str],
+    workers: int,
+    on_done: Callable[[Result], None],
+    grade: Callable[[Course, str, str, list[str]], Result],
 ) -> list[str]:
     """Grade ``students`` in a pool; return those whose worker process died."""
     broken = []
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {
-            pool.submit(grade_submission, course, assignment, s, expected): s for s in students
-        }
+        futures = {pool.submit(grade, course, assignment, s, expected): s for s in students}
         for future in as_completed(futures):
             try:
                 on_done(future.result())
@@ -88,8 +92,12 @@ def grade_class(
     workers: int = 2,
     shard: tuple[int, int] | None = None,
     progress: TextIO | None = sys.stderr,
+    grade: Callable[[Course, str, str, list[str]], Result] = grade_submission,
 ) -> list[Result]:
-    """Autograde every (or the chosen) student's submission; one Result per student, sorted."""
+    """Autograde every (or the chosen) student's submission; one Result per student, sorted.
+
+    ``grade`` grades one submission inside a worker process (tests replace it).
+    """
     ensure_tools_on_path()
     expected = expected_notebooks(course, assignment)
     cfg = course.config().CourseDirectory
@@ -106,9 +114,9 @@ def grade_class(
         if progress is not None:
             _progress(progress, len(results), len(chosen), result, started)
 
-    pending = _run_pool(course, assignment, chosen, expected, max(1, workers), on_done)
+    pending = _run_pool(course, assignment, chosen, expected, max(1, workers), on_done, grade)
     for student in pending:  # a worker process died: retry alone, then record the crash
-        if _run_pool(course, assignment, [student], expected, 1, on_done):
+        if _run_pool(course, assignment, [student], expected, 1, on_done, grade):
             result = Result(student=student, assignment=assignment)
             result.note(Outcome.CRASHED, "the grading worker process died twice")
             try:
