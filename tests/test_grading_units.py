@@ -186,3 +186,13 @@ def test_a_dying_worker_process_is_retried_then_recorded_as_crashed(tmp_path):
     assert "worker process died twice" in by_student["doomed"].reason
     row = outcomes.load(db, "trains-planes-sanctions", fx.ASSIGNMENT)[(fx.ASSIGNMENT, "doomed")]
     assert row["outcome"] == "crashed"
+
+
+def test_cli_usage_errors_exit_2_with_a_message(tmp_path, monkeypatch, capsys):
+    from peninsula.grading.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["autograde", "ps1"]) == 2
+    assert "no nbgrader_config.py" in capsys.readouterr().err
+    assert main(["autograde", "ps1", "--shard", "3/2"]) == 2
+    assert "shard '3/2'" in capsys.readouterr().err
