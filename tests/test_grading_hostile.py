@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """The hostile class, autograded once with 2 workers, an 8 s cell limit and 1 GiB kernels."""
+    """The hostile class, autograded once with 2 workers, a 12 s cell limit and 1 GiB kernels."""
     root = tmp_path_factory.mktemp("hostile")
     db = f"sqlite:///{root / 'gradebook.db'}"
     fx.build_course(root, db)
@@ -37,7 +37,7 @@ def run(graded):
     _, _, args, _ = graded
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        status = main([*args, "autograde", fx.ASSIGNMENT, "--timeout", "8", "--workers", "2",
+        status = main([*args, "autograde", fx.ASSIGNMENT, "--timeout", "12", "--workers", "2",
                        "--memory-mb", "1024",
                        "--quiet"])
     return status, out.getvalue()
