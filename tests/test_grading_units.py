@@ -196,3 +196,18 @@ def test_cli_usage_errors_exit_2_with_a_message(tmp_path, monkeypatch, capsys):
     assert "no nbgrader_config.py" in capsys.readouterr().err
     assert main(["autograde", "ps1", "--shard", "3/2"]) == 2
     assert "shard '3/2'" in capsys.readouterr().err
+
+
+def test_near_leaks_warns_about_a_shipped_reference_solution(tmp_path):
+    from peninsula.grading.edition import near_leaks
+
+    source = _source_with_secrets(tmp_path / "repo")
+    out = tmp_path / "out"
+    (out / "peninsula").mkdir(parents=True)
+    (out / "peninsula" / "checks.py").write_text(
+        "def reference(x):\n    return sorted(x, key=lambda v: (-v[1], v[0]))\n")
+    warnings = near_leaks(out, source)
+    assert len(warnings) == 1 and "peninsula/checks.py" in warnings[0]
+    assert scan(out, source) == []  # a single line is a warning, not a leak
+    (out / "peninsula" / "checks.py").write_text("def reference(x):\n    return x\n")
+    assert near_leaks(out, source) == []

@@ -55,7 +55,7 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _edition(args: argparse.Namespace) -> int:
-    from peninsula.grading.edition import export, scan
+    from peninsula.grading.edition import export, near_leaks, scan
 
     repo = Path(args.repo).resolve()
     written = export(repo, Path(args.out_dir), force=args.force)
@@ -63,6 +63,8 @@ def _edition(args: argparse.Namespace) -> int:
     print(f"exported {len(written)} files to {args.out_dir}")
     for problem in problems:
         print(f"LEAK: {problem}", file=sys.stderr)
+    for warning in near_leaks(Path(args.out_dir), repo / "source"):
+        print(f"WARNING: {warning}", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -188,3 +188,42 @@ def scan(out: Path, source: Path | None) -> list[str]:
                     f"(starting {first!r})"
                 )
     return problems
+
+
+def solution_lines(source: Path, min_chars: int = 40) -> dict[str, str]:
+    """Single lines of solution code (at least ``min_chars`` long, not comments) -> notebook."""
+    found: dict[str, str] = {}
+    for path in sorted(source.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        for cell in nbformat.read(path, as_version=4).cells:
+            for match in _REGION.finditer(cell.source):
+                if match.group(1) != "SOLUTION":
+                    continue
+                for line in match.group(2).splitlines():
+                    text = line.strip()
+                    if len(text) >= min_chars and not text.startswith("#"):
+                        found.setdefault(text, path.name)
+    return found
+
+
+def near_leaks(out: Path, source: Path | None) -> list[str]:
+    """Warnings: exported files that contain single long lines of solution code.
+
+    Not a failure (a lesson or package may legitimately share a line with a solution), but a
+    reference implementation shipped in the package lets students import the answer.
+    """
+    if not source or not source.is_dir():
+        return []
+    lines = solution_lines(source)
+    warnings = []
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        text = _exported_text(path)
+        for line, notebook in lines.items():
+            if line in text:
+                warnings.append(
+                    f"{path.relative_to(out)}: has a line of the {notebook} solution: {line[:70]!r}"
+                )
+    return warnings
