@@ -201,13 +201,21 @@ def test_cli_usage_errors_exit_2_with_a_message(tmp_path, monkeypatch, capsys):
 def test_near_leaks_warns_about_a_shipped_reference_solution(tmp_path):
     from peninsula.grading.edition import near_leaks
 
-    source = _source_with_secrets(tmp_path / "repo")
+    source = tmp_path / "source" / "ps"
+    source.mkdir(parents=True)
+    cell = nbformat.v4.new_code_cell(
+        "def f(visits):\n    ### BEGIN SOLUTION\n"
+        "    v = visits.sort_values('start_date').set_index('visit_id')\n"
+        "    return (v['end_date'] - v['start_date']).dt.days + 1\n    ### END SOLUTION")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), source / "ps.ipynb")
     out = tmp_path / "out"
     (out / "peninsula").mkdir(parents=True)
     (out / "peninsula" / "checks.py").write_text(
-        "def reference(x):\n    return sorted(x, key=lambda v: (-v[1], v[0]))\n")
-    warnings = near_leaks(out, source)
-    assert len(warnings) == 1 and "peninsula/checks.py" in warnings[0]
-    assert scan(out, source) == []  # a single line is a warning, not a leak
+        "def reference(visits):\n"
+        "    v = visits.sort_values('start_date').set_index('visit_id')\n"
+        "    return (v['end_date'] - v['start_date']).dt.days.add(1)\n")
+    warnings = near_leaks(out, tmp_path / "source")
+    assert len(warnings) == 1 and "peninsula/checks.py" in warnings[0], warnings
+    assert scan(out, tmp_path / "source") == []  # one shared line: a warning, not a leak
     (out / "peninsula" / "checks.py").write_text("def reference(x):\n    return x\n")
-    assert near_leaks(out, source) == []
+    assert near_leaks(out, tmp_path / "source") == []
