@@ -6,6 +6,7 @@ default (``gradebook.db``, kept out of git); set ``PENINSULA_GRADEBOOK_URL`` (fo
 ``postgresql://user@host/db``) to use PostgreSQL.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -17,8 +18,21 @@ c.CourseDirectory.root = os.environ.get("PENINSULA_COURSE_ROOT", str(course_root
 c.CourseDirectory.course_id = os.environ.get("PENINSULA_COURSE_ID", "trains-planes-sanctions")
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "assignments"
-c.CourseDirectory.db_url = os.environ.get(
-    "PENINSULA_GRADEBOOK_URL", f"sqlite:///{Path(c.CourseDirectory.root) / 'gradebook.db'}"
+
+
+def gradebook_url(url: str) -> str:
+    """SQLAlchemy 2 reads a bare ``postgresql://`` as psycopg 3; use psycopg2 when that is what
+    is installed (requirements-dev.txt pins psycopg2-binary)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres") and importlib.util.find_spec("psycopg") is None:
+        return f"postgresql+psycopg2://{rest}"
+    return url
+
+
+c.CourseDirectory.db_url = gradebook_url(
+    os.environ.get(
+        "PENINSULA_GRADEBOOK_URL", f"sqlite:///{Path(c.CourseDirectory.root) / 'gradebook.db'}"
+    )
 )
 
 # Grading safety: a per-cell limit, no whole-notebook failure on slow output,
