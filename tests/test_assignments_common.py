@@ -199,3 +199,123 @@ def test_committed_release_is_not_stale(regenerated, assignment):
         p.name for p in (RELEASED / assignment).iterdir() if p.suffix != ".ipynb"
     )
     assert extra_committed == extra_fresh, "non-notebook files differ from a fresh release"
+
+
+# ------------------------------------------------------------ solutions never ship in the package
+PACKAGE = SOURCE.parent / "peninsula"
+#: Student-facing modules are every .py in peninsula/ except the instructor-only grading tools.
+INSTRUCTOR_ONLY = ("grading",)
+MIN_SOLUTION_LINE = 25
+_BOILERPLATE = re.compile(r"^(import |from \S+ import |return None$|raise NotImplementedError)")
+
+
+def _normal_line(line):
+    return " ".join(line.split())
+
+
+def solution_code_lines(notebook_text_cells):
+    """Lines of real code (>= 25 characters) inside ``### BEGIN/END SOLUTION`` regions.
+
+    Comments, docstrings, imports and ``return None`` / ``raise NotImplementedError``
+    boilerplate are left out: sharing those with a module proves nothing.
+    """
+    found = set()
+    for source in notebook_text_cells:
+        inside, in_doc = False, False
+        for raw in source.splitlines():
+            if "### BEGIN SOLUTION" in raw:
+                inside, in_doc = True, False
+                continue
+            if "### END SOLUTION" in raw:
+                inside = False
+                continue
+            if not inside:
+                continue
+            line = _normal_line(raw)
+            quotes = line.count('"""') + line.count("'''")
+            if in_doc or line.startswith(('"""', "'''")):
+                if quotes % 2 == 1:
+                    in_doc = not in_doc
+                continue
+            if len(line) < MIN_SOLUTION_LINE or line.startswith("#") or _BOILERPLATE.match(line):
+                continue
+            found.add(line)
+    return found
+
+
+def student_modules(package):
+    """Every .py file of the package that students receive (not peninsula/grading/)."""
+    return sorted(
+        p for p in package.rglob("*.py")
+        if not set(p.relative_to(package).parts[:-1]) & set(INSTRUCTOR_ONLY)
+    )
+
+
+def shipped_solution_lines(source_dir, package):
+    """(module, notebook, line) for every solution line that a student-facing module contains."""
+    hits = []
+    modules = {p: [_normal_line(ln) for ln in p.read_text(encoding="utf-8").splitlines()]
+               for p in student_modules(package)}
+    for nb_path in sorted(source_dir.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in nb_path.parts:
+            continue
+        cells = [c.source for c in nbformat.read(nb_path, as_version=4).cells]
+        for line in sorted(solution_code_lines(cells)):
+            for module, lines in modules.items():
+                if any(line in text for text in lines):
+                    hits.append((module.relative_to(package).as_posix(), nb_path.name, line))
+    return hits
+
+
+def test_no_solution_code_in_student_facing_modules():
+    """No line of any solution region appears in peninsula/ (outside peninsula/grading/).
+
+    A reference implementation in the package (e.g. in peninsula/checks) lets a student import
+    the answer; peninsula/geo.py must not share a line with the ps2 haversine solution either.
+    """
+    hits = shipped_solution_lines(SOURCE, PACKAGE)
+    assert not hits, "solution code ships to students:\n" + "\n".join(
+        f"  peninsula/{m}: line of {nb}: {line!r}" for m, nb, line in hits[:20]
+    )
+
+
+def test_solution_line_scanner_can_fail(tmp_path):
+    """The scanner finds a solution line pasted into a module, but not boilerplate or grading."""
+    source = tmp_path / "source" / "ps9"
+    source.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "def visit_days(visits):\n"
+        '    """Inclusive length of each visit in days: an int Series indexed by visit_id."""\n'
+        "    ### BEGIN SOLUTION\n"
+        "    # sort first, then subtract the dates of each visit\n"
+        "    import pandas as pd\n"
+        '    v = visits.sort_values("start_date").set_index("visit_id")\n'
+        '    return ((v["end_date"] - v["start_date"]).dt.days + 1).astype(int)\n'
+        "    ### END SOLUTION\n"
+    )]
+    nbformat.write(nb, source / "ps9.ipynb")
+    package = tmp_path / "peninsula"
+    (package / "checks").mkdir(parents=True)
+    (package / "grading").mkdir()
+    (package / "checks" / "clean.py").write_text(
+        '"""Inclusive length of each visit in days: an int Series indexed by visit_id."""\n'
+        "# sort first, then subtract the dates of each visit\nimport pandas as pd\n",
+        encoding="utf-8",
+    )
+    assert shipped_solution_lines(tmp_path / "source", package) == []
+    # instructor-only code may hold a reference implementation
+    (package / "grading" / "reference.py").write_text(
+        'v = visits.sort_values("start_date").set_index("visit_id")\n', encoding="utf-8"
+    )
+    assert shipped_solution_lines(tmp_path / "source", package) == []
+    # a student-facing module with the solution's line, indented and spaced differently
+    (package / "checks" / "leaky.py").write_text(
+        "def reference_days(visits):\n"
+        '        v  =  visits.sort_values("start_date").set_index("visit_id")\n'
+        "        return v\n",
+        encoding="utf-8",
+    )
+    hits = shipped_solution_lines(tmp_path / "source", package)
+    assert hits == [("checks/leaky.py", "ps9.ipynb",
+                     'v = visits.sort_values("start_date").set_index("visit_id")')]

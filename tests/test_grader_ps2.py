@@ -141,6 +141,23 @@ MAP_SAME_COLOUR = MAP_ONE_COLOUR_NO_NATIVE.replace(
     'tooltip=f"{where.loc[p, \'name_en\']} ({where.loc[p, \'name_native\']})"',
 )
 
+HAVERSINE_DELEGATES = _src('''
+    from peninsula import geo
+
+
+    def haversine_km(lat1, lon1, lat2, lon2):
+        return geo.haversine_km(lat1, lon1, lat2, lon2)
+''')
+
+# The same, hidden behind an alias imported outside the function.
+HAVERSINE_ALIAS = _src('''
+    from peninsula.geo import haversine_km as _course_haversine
+
+
+    def haversine_km(lat1, lon1, lat2, lon2):
+        return _course_haversine(lat1, lon1, lat2, lon2)
+''')
+
 CHEAT_PRELUDE = _src('''
     class Anything(float):
         def __eq__(self, other): return True
@@ -177,6 +194,12 @@ WRONG = {
     ),
     "unsorted": ([("route_length_km", ROUTE_UNSORTED)],
                  [("test_route_length_km", "sort the stops by seq")]),
+    # Passes every visible check, but only calls the course's reference implementation.
+    "delegates": ([("haversine_km", HAVERSINE_DELEGATES)],
+                  [("test_haversine_km", "write the formula yourself; peninsula.geo is the "
+                                         "course's reference")]),
+    "delegates-alias": ([("haversine_km", HAVERSINE_ALIAS)],
+                        [("test_haversine_km", "uses the course's own code (peninsula.geo)")]),
     "bothways-lonlat": (
         [("compare_train_flight", COMPARE_BOTH_WAYS), ("trips_map", MAP_LONLAT)],
         [("test_compare_train_flight", "each trip has an outbound and a return leg"),
@@ -264,6 +287,17 @@ def test_always_equal_cheat_earns_nothing(graded):
     scores = {k: c.score for k, c in r.cells.items() if not c.manual}
     assert r.auto_score == 0, scores
     assert "changes how it compares" in r.output("test_haversine_km")
+
+
+def test_delegating_answer_passes_the_visible_check_only(graded):
+    """The hidden test, not the visible check, catches a call to peninsula.geo."""
+    out = graded["delegates"].output("test_haversine_km")
+    assert "BEGIN HIDDEN TESTS" not in out
+    for student in ("delegates", "delegates-alias"):
+        r = graded[student]
+        others = ["test_route_length_km", "test_compare_train_flight", "test_trips_map"]
+        for cell in others:
+            assert r.cells[cell].score == r.cells[cell].max_score, (student, cell)
 
 
 def test_autograded_solution_keeps_its_hidden_tests(graded):

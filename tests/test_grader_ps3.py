@@ -25,6 +25,7 @@ from nbgrader_harness import (
     with_answer,
 )
 
+from peninsula import data
 from peninsula.checks import CheckFailed, self_check
 from peninsula.checks import ps3 as checks
 
@@ -92,16 +93,33 @@ class AlwaysEqual:
         return True
 
 
+def first_full_export_ban(category):
+    """(resolution, first day) of the first full DPRK export ban on ``category`` in the data.
+
+    The test's own reading of the measures table (the hidden test in the instructor's notebook
+    has its own copy; the student-facing package has none).
+    """
+    m = data.load("measures")
+    rows = m[
+        (m["category"] == category)
+        & (m["kind"] == "export_ban")
+        & (m["direction"] == "dprk_exports")
+        & ~m["description"].str.contains("Exceptions:", regex=False, na=False)
+    ].sort_values("in_force_from")
+    assert not rows.empty, f"no full export ban on {category!r} in the measures table"
+    return int(rows.iloc[0]["resolution"]), pd.Timestamp(rows.iloc[0]["in_force_from"])
+
+
 # ------------------------------------------------------------------------- fast: visible checks
 def test_first_full_export_ban_reads_the_data():
     """The data agree with the fact sheets on the boundaries the assignment relies on."""
-    assert checks.first_full_export_ban("coal") == (2371, pd.Timestamp("2017-08-05"))
-    assert checks.first_full_export_ban("iron") == (2371, pd.Timestamp("2017-08-05"))
-    assert checks.first_full_export_ban("textiles") == (2375, pd.Timestamp("2017-09-11"))
+    assert first_full_export_ban("coal") == (2371, pd.Timestamp("2017-08-05"))
+    assert first_full_export_ban("iron") == (2371, pd.Timestamp("2017-08-05"))
+    assert first_full_export_ban("textiles") == (2375, pd.Timestamp("2017-09-11"))
     for cat in ("food_agricultural", "machinery", "wood"):
-        assert checks.first_full_export_ban(cat) == (2397, pd.Timestamp("2017-12-22"))
+        assert first_full_export_ban(cat) == (2397, pd.Timestamp("2017-12-22"))
     for cat, (res, day) in GOOD_BANS.items():
-        assert checks.first_full_export_ban(cat) == (res, pd.Timestamp(day))
+        assert first_full_export_ban(cat) == (res, pd.Timestamp(day))
 
 
 def test_part_a_accepts_good_and_explains_wrong():
@@ -291,6 +309,18 @@ def graded(tmp_path_factory):
             'slider.observe(update, names="value")', "pass"
         ),
     )
+    # Own rule when rules are given (so the visible check passes), the course's model otherwise.
+    delegates = with_answer(
+        sol,
+        "banned",
+        "from peninsula.sanctions import SanctionsModel\n\n\n"
+        "def banned(category, date, rules=None):\n"
+        "    if rules is None:\n"
+        "        return bool(SanctionsModel.from_data().is_banned(category, date))\n"
+        "    if category not in rules:\n"
+        "        raise ValueError(f'Unknown category {category!r}; valid: {sorted(rules)}')\n"
+        "    return bool(pd.Timestamp(date) >= pd.Timestamp(rules[category][1]))\n",
+    )
     for nb, marker in (
         (china, "2017-08-15"),
         (partial, "(2270,"),
@@ -307,6 +337,7 @@ def graded(tmp_path_factory):
         "partial": partial,
         "strict": strict,
         "silent": silent,
+        "delegates": delegates,
     }
     return course, autograde(course, A, students)
 
@@ -365,6 +396,17 @@ def test_typical_wrong_answers_fail_with_helpful_messages(graded):
     # Parts the student got right still earn their points
     assert china.cells["test-banned-boundaries"].score == 1
     assert silent.cells["test-petroleum-hidden"].score == 1
+
+
+@pytest.mark.slow
+def test_delegating_to_the_sanctions_model_earns_no_hidden_points(graded):
+    """banned() that calls SanctionsModel passes the visible check but not the hidden test."""
+    _, res = graded
+    r = res["delegates"]
+    assert r.cells["test-banned-visible"].score == 1
+    assert r.cells["test-banned-boundaries"].score == 0
+    assert "SanctionsModel" in r.output("test-banned-boundaries")
+    assert "the course's reference model" in r.output("test-banned-boundaries")
 
 
 @pytest.mark.slow
