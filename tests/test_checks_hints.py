@@ -234,7 +234,7 @@ def _solution_lines(assignment):
     return lines
 
 
-@pytest.mark.parametrize("assignment", ["ps1-timeline", "ps2-routes"])
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_hints_never_contain_solution_code(assignment):
     texts = " ".join(t for p in hints.parts(assignment) for t in
                      [hints.hint_text(assignment, p, i + 1) for i in range(3)])
