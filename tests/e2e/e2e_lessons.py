@@ -40,6 +40,11 @@ def lesson_names() -> list[str]:
     return sorted(p.name for p in LESSONS_DIR.glob("*.ipynb"))
 
 
+def lessons_building(kind: str) -> list[str]:
+    """Lessons whose code builds ``kind`` ("maps" or "widgets"), for parametrizing."""
+    return [n for n in lesson_names() if getattr(expectations(LESSONS_DIR / n), kind)]
+
+
 @dataclass(frozen=True)
 class Expectations:
     """What the lesson's code cells promise to display, judged from their source."""

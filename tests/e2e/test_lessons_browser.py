@@ -7,12 +7,14 @@ implicit: a fresh kernel) with JupyterLab's "Run All"; the tests below assert on
 from __future__ import annotations
 
 import pytest
-from e2e_lessons import DATE_LABEL, lesson_names
+from e2e_lessons import DATE_LABEL, lesson_names, lessons_building
 from e2e_notebook import open_notebook
 from e2e_server import LabServer
 
 pytestmark = pytest.mark.e2e
 LESSONS = lesson_names()
+MAP_LESSONS = lessons_building("maps")
+WIDGET_LESSONS = lessons_building("widgets")
 START_PAGE = "00-start-here.ipynb"
 
 
@@ -38,12 +40,16 @@ def test_lesson_runs_clean(lesson_runs, name: str) -> None:
     assert run.screenshot and run.screenshot.is_file(), f"{name}: no screenshot saved"
 
 
-@pytest.mark.parametrize("name", LESSONS)
+def test_some_lessons_have_maps_and_widgets() -> None:
+    """The map and widget checks below must have lessons to check (no silent empty run)."""
+    assert len(MAP_LESSONS) >= 3, f"lessons with maps: {MAP_LESSONS}"
+    assert len(WIDGET_LESSONS) >= 2, f"lessons with widgets: {WIDGET_LESSONS}"
+
+
+@pytest.mark.parametrize("name", MAP_LESSONS)
 def test_lesson_maps_render(lesson_runs, name: str) -> None:
     """Each Leaflet map renders in its iframe with markers, and the lesson draws route lines."""
     run = lesson_runs.get(name)
-    if not run.expect.maps:
-        pytest.skip(f"{name} builds no map")
     assert not run.open_error, f"{name}: could not run in JupyterLab: {run.open_error}"
     assert run.maps, f"{name}: its code builds a map but no map iframe appeared in the outputs"
     for m in run.maps:
@@ -71,12 +77,10 @@ def test_no_trust_prompt(lesson_runs, name: str) -> None:
     assert not exposed, f"{name}: trust prompt visible (not covered by a map): {exposed}"
 
 
-@pytest.mark.parametrize("name", LESSONS)
+@pytest.mark.parametrize("name", WIDGET_LESSONS)
 def test_widgets_respond(lesson_runs, name: str) -> None:
     """Moving the date slider / clicking a category / switching a toggle changes the output."""
     run = lesson_runs.get(name)
-    if not run.expect.widgets:
-        pytest.skip(f"{name} builds no widgets")
     assert not run.open_error, f"{name}: could not run in JupyterLab: {run.open_error}"
     assert not run.widget_errors, f"{name}: widgets failed to render: {run.widget_errors}"
     assert run.interactions, f"{name}: no labelled slider, checkbox, toggle or dropdown found"
