@@ -286,3 +286,22 @@ def test_available_lists_assignments_with_hint_files():
     assert found["ps1-timeline"] == ["A", "B", "C", "D", "E"]
     assert found["ps2-routes"] == ["A", "B", "C", "D", "E"]
     assert set(found) <= set(ASSIGNMENTS)
+
+
+@pytest.mark.parametrize(("module", "forbidden"), [
+    ("ps1", ("peninsula.data", "peninsula.maps")),
+    ("ps2", ("peninsula.data", "peninsula.geo", "peninsula.maps")),
+    ("ps3", ("peninsula.sanctions", "peninsula.widgets")),
+    ("ps4", ("peninsula.sanctions",)),
+])
+def test_visible_checks_do_not_use_the_course_references(module, forbidden):
+    """Visible checks work on made-up inputs: they never call the course's own implementations
+    (which would make them a second copy of the answer for students to import)."""
+    import importlib
+    import types
+
+    mod = importlib.import_module(f"peninsula.checks.{module}")
+    used = {v.__name__ if isinstance(v, types.ModuleType) else getattr(v, "__module__", "")
+            for v in vars(mod).values()}
+    assert not {u for u in used if isinstance(u, str) and u.startswith(forbidden)}, used
+    assert not [n for n in vars(mod) if n.startswith(("reference_", "first_full"))]
