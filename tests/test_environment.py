@@ -86,3 +86,22 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme and "make lab" in readme
     assert re.search(r"^make test$", ci, re.M), ".ci/run must call `make test` exactly"
+
+
+def test_second_make_run_reinstalls_nothing() -> None:
+    """After `make test` has installed everything, make considers the environment up to date."""
+    import shutil
+    import subprocess
+
+    stamps = [ROOT / ".venv" / ".stamp-course", ROOT / ".venv" / ".stamp-dev"]
+    if not all(p.exists() for p in stamps) or not shutil.which("make"):
+        import pytest
+
+        pytest.skip("the environment was not created by `make` here")
+    done = subprocess.run(
+        ["make", "-q", *(str(p.relative_to(ROOT)) for p in stamps)], cwd=ROOT,
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, "make would reinstall: requirements or pyproject changed"
+    dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True)
+    assert "pip" not in dry.stdout and "venv" not in dry.stdout.replace(".venv/bin", ""), dry.stdout
