@@ -319,3 +319,76 @@ def test_solution_line_scanner_can_fail(tmp_path):
     hits = shipped_solution_lines(tmp_path / "source", package)
     assert hits == [("checks/leaky.py", "ps9.ipynb",
                      'v = visits.sort_values("start_date").set_index("visit_id")')]
+
+
+# ------------------------------------------------------------ hidden tests reject delegation
+#: Every auto-graded function and the test cell whose hidden tests must check it for delegation.
+DELEGATION_CHECKED = {
+    "ps1-timeline": {"visit_days": "test_visit_days", "gap_days": "test_gap_days",
+                     "weekdays": "test_weekdays", "claim_matches": "test_weekdays",
+                     "summit_context": "test_summit_context",
+                     "timeline_figure": "test_timeline_figure"},
+    "ps2-routes": {"haversine_km": "test_haversine_km", "route_length_km": "test_route_length_km",
+                   "compare_train_flight": "test_compare_train_flight",
+                   "trips_map": "test_trips_map"},
+    "ps3-sanctions": {"banned": "test-banned-boundaries", "percent_cut": "test-petroleum-hidden",
+                      "make_ban_explorer": "test-explorer-hidden"},
+    "ps4-fact-check": {"date_claim_status": "test-date-status-hidden"},
+}
+
+
+def _hidden(cell_source):
+    begin, end = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+    assert begin in cell_source and end in cell_source
+    return cell_source[cell_source.index(begin) + len(begin): cell_source.index(end)]
+
+
+def _grade_cells(assignment):
+    nb = nbformat.read(next((SOURCE / assignment).glob("*.ipynb")), as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+@pytest.mark.parametrize("assignment", sorted(DELEGATION_CHECKED))
+def test_every_coding_part_has_a_hidden_delegation_check(assignment):
+    cells = _grade_cells(assignment)
+    for func, grade_id in DELEGATION_CHECKED[assignment].items():
+        hidden = _hidden(cells[grade_id])
+        assert f"_used = _course_code({func}," in hidden, f"{grade_id}: no check of {func}"
+        assert "def _course_code(" in hidden, f"{grade_id}: defines no _course_code"
+
+
+def _course_code_from(assignment, grade_id):
+    """The hidden test's _course_code function, executed on its own."""
+    hidden = _hidden(_grade_cells(assignment)[grade_id])
+    head = hidden[: hidden.index("_used = _course_code(")]
+    ns: dict = {}
+    exec(compile(head, f"{assignment}:{grade_id}", "exec"), ns)  # noqa: S102
+    return ns["_course_code"]
+
+
+def test_delegation_check_flags_calls_to_the_course_code(tmp_path):
+    """_course_code sees an attribute call, an alias imported outside, and code in a lambda."""
+    course_code = _course_code_from("ps2-routes", "test_haversine_km")
+    mods, words = ("peninsula.geo",), (r"peninsula\.geo", r"\bgeo\.")
+    module = tmp_path / "student_answers.py"
+    module.write_text(
+        "import math\n"
+        "from peninsula import geo\n"
+        "from peninsula.geo import haversine_km as h\n\n"
+        "def by_attribute(a, b, c, d):\n    return geo.haversine_km(a, b, c, d)\n\n"
+        "def by_alias(a, b, c, d):\n    return h(a, b, c, d)\n\n"
+        "def in_lambda(a, b, c, d):\n    f = lambda: h(a, b, c, d)\n    return f()\n\n"
+        "def own(lat1, lon1, lat2, lon2):\n"
+        "    return 6371.0088 * math.radians(abs(lat2 - lat1))  # not geo-graphic code\n",
+        encoding="utf-8",
+    )
+    ns: dict = {}
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), ns)  # noqa: S102
+    assert course_code(ns["by_attribute"], mods, words) == ["geo.", "peninsula.geo"]
+    assert course_code(ns["by_alias"], mods, words) == ["peninsula.geo"]
+    assert course_code(ns["in_lambda"], mods, words) == ["peninsula.geo"]
+    assert course_code(ns["own"], mods, words) == []
+    # without source (e.g. a function built by exec from a string) the globals still tell
+    exec("def hidden(a, b, c, d):\n    return h(a, b, c, d)\n", ns)  # noqa: S102
+    assert course_code(ns["hidden"], mods, words) == ["peninsula.geo"]

@@ -77,6 +77,12 @@ SUMMITS_ALL_EVENTS = _src('''
         return out.astype({"days_since_previous": "Int64", "days_to_next": "Int64"})
 ''')
 
+# Returns the visible check's made-up answers: passes the visible check, fails the hidden tests.
+DAYS_FIT_THE_CHECK = _src('''
+    def visit_days(visits):
+        return pd.Series([3, 1, 4], index=[101, 102, 103])
+''')
+
 TEXT_TWO_SENTENCES = _src('''
     TIMELINE_TEXT = ("The chart shows four visits to China in 2018 and 2019. "
                      "Summits fall between them.")
@@ -141,6 +147,10 @@ WRONG = {
     "tamper": (
         [("visit_days", DAYS_NIGHTS + "\n\n" + TAMPER)],
         [("test_visit_days", "that counts nights, not days")],
+    ),
+    "fits-the-check": (
+        [("visit_days", DAYS_FIT_THE_CHECK)],
+        [("test_visit_days", "the index of visit_days(visits)")],
     ),
     "twosentences": (
         [("timeline_text", TEXT_TWO_SENTENCES)],
@@ -219,6 +229,13 @@ def test_mistakes_leave_independent_parts_alone(graded):
     r = graded["twosentences"]
     for cell in AUTO_CELLS[:-1]:
         assert r.cells[cell].score == r.cells[cell].max_score, (cell, r.output(cell)[-800:])
+
+
+def test_visible_check_passes_but_hidden_tests_catch_a_fitted_answer(graded):
+    """Answers fitted to the made-up tables of the visible check earn nothing."""
+    out = graded["fits-the-check"].output("test_visit_days")
+    assert "made-up" not in out, out[-800:]  # the visible check on made-up visits passed
+    assert "has 3 items, but it should have" in out, out[-800:]  # the hidden test did not
 
 
 def test_tampering_with_shared_state_changes_no_grade(graded):
