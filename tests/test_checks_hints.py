@@ -305,3 +305,84 @@ def test_visible_checks_do_not_use_the_course_references(module, forbidden):
             for v in vars(mod).values()}
     assert not {u for u in used if isinstance(u, str) and u.startswith(forbidden)}, used
     assert not [n for n in vars(mod) if n.startswith(("reference_", "first_full"))]
+
+
+# ------------------------------------------------------------------ the made-up answers are right
+def test_ps1_hand_worked_answers_match_pandas():
+    """The literals of ps1's made-up tables agree with a direct computation (here, not shipped)."""
+    from peninsula.checks import ps1
+
+    v = ps1.toy_visits().sort_values("start_date")
+    assert list((v["end_date"] - v["start_date"]).dt.days + 1) == ps1.TOY_DAYS
+    assert list((v["end_date"] - v["start_date"]).dt.days) == ps1.TOY_NIGHTS
+    assert list((v["start_date"] - v["end_date"].shift()).dt.days.iloc[1:]) == ps1.TOY_GAPS
+    assert list(v["start_date"].dt.day_name()) == ps1.TOY_FIRST_DAYS
+    assert list(v["end_date"].dt.day_name()) == ps1.TOY_LAST_DAYS
+    ev = ps1.toy_events()
+    summits = ev[ev["category"] == "summit"].sort_values("start_date")
+    for i, row in enumerate(v.itertuples()):
+        before = summits[summits["end_date"] < row.start_date]
+        after = summits[summits["start_date"] > row.end_date]
+        prev = before.iloc[-1] if len(before) else None
+        assert (None if prev is None else prev["event_id"]) == ps1.TOY_PREVIOUS[i]
+        since = None if prev is None else (row.start_date - prev["end_date"]).days
+        assert since == ps1.TOY_DAYS_SINCE[i]
+        assert after.iloc[0]["event_id"] == ps1.TOY_NEXT[i]
+        assert (after.iloc[0]["start_date"] - row.end_date).days == ps1.TOY_DAYS_TO_NEXT[i]
+    window = summits[summits["start_date"].between(v["start_date"].min(), v["end_date"].max())]
+    assert list(window["start_date"].dt.strftime("%Y-%m-%d")) == ps1.TOY_WINDOW_SUMMITS
+
+
+def test_ps2_hand_worked_distances_match_the_course_formula():
+    """The literals of ps2's made-up points agree with peninsula.geo (used here, not shipped)."""
+    import math
+
+    from peninsula import geo
+    from peninsula.checks import ps2
+
+    for args, expected, swapped, _ in ps2.HAVERSINE_CASES:
+        assert math.isclose(geo.haversine_km(*args), expected, rel_tol=1e-6, abs_tol=1e-9), args
+        if swapped is not None:
+            lat1, lon1, lat2, lon2 = args
+            assert math.isclose(geo.haversine_km(lon1, lat1, lon2, lat2), swapped, rel_tol=1e-6)
+
+    def km(a, b):
+        return geo.haversine_km(*ps2._toy_point(a), *ps2._toy_point(b))
+
+    stops = ps2.TOY_LINE_STOPS
+    assert math.isclose(sum(km(a, b) for a, b in zip(stops, stops[1:], strict=False)),
+                        ps2.TOY_LINE_KM, rel_tol=1e-6)
+    assert math.isclose(km(stops[0], stops[-1]), ps2.TOY_LINE_STRAIGHT_KM, rel_tol=1e-6)
+    rows = [p for r, _, p in ps2.TOY_RAIL if r == ps2.TOY_LINE]
+    assert math.isclose(sum(km(a, b) for a, b in zip(rows, rows[1:], strict=False)),
+                        ps2.TOY_LINE_ROW_ORDER_KM, rel_tol=1e-6)
+    legs = {(t, s): (f, to) for t, s, _, f, to, _ in ps2.TOY_LEGS}
+    for trip, mode, distance in ps2.TOY_COMPARISON[1:]:
+        assert mode == "air" and math.isclose(km(*legs[(trip, 1)]), distance, rel_tol=1e-6)
+
+
+def _haversine(lat1, lon1, lat2, lon2, radius=6371.0088, factor=2.0, degrees=False):
+    """A test-side haversine with switchable slips."""
+    import math
+
+    conv = (lambda x: x) if degrees else math.radians
+    p1, p2 = conv(lat1), conv(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        conv(lon2 - lon1) / 2) ** 2
+    return factor * radius * math.asin(min(1.0, math.sqrt(h)))
+
+
+@pytest.mark.parametrize(("student", "message"), [
+    (lambda *a: _haversine(*a, degrees=True), "convert every latitude and longitude"),
+    (lambda a, b, c, d: _haversine(b, a, d, c), "latitude comes first"),
+    (lambda *a: _haversine(*a, factor=1.0), "drop the factor 2"),
+    (lambda *a: _haversine(*a, radius=6378.137), "not the equatorial radius"),
+    (lambda *a: _haversine(*a) / 1.609344, "not miles"),
+    (lambda *a: float(_haversine(*a) > -1), "should be 0"),
+])
+def test_ps2_part_a_diagnoses_common_slips(student, message):
+    from peninsula.checks import ps2
+
+    ps2.check_part_a(_haversine)
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ps2.check_part_a(student)

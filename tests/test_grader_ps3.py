@@ -175,6 +175,18 @@ def test_part_c_catches_fraction_and_reversal():
         checks.check_part_c(good_percent_cut, 400_000.0, cap75, cap97 / 12, 75.0, 88.9)
     with pytest.raises(CheckFailed, match="12 months"):
         checks.check_part_c(good_percent_cut, cap97, cap75, cap97, 75.0, 88.9)
+    with pytest.raises(CheckFailed, match="should be lower"):
+        checks.check_part_c(good_percent_cut, cap75, cap97, cap75 / 12, 75.0, 88.9)
+    with pytest.raises(CheckFailed, match="should be of type float"):
+        checks.check_part_c(good_percent_cut, "500000", cap75, cap97 / 12, 75.0, 88.9)
+
+
+def test_part_a_checks_consistency_not_the_answer():
+    """A FULL_BANS entry that names a full ban of another category's resolution is refused with
+    a pointer to the data, and the check module holds no 'first ban' function to import."""
+    with pytest.raises(CheckFailed, match="no export ban on 'textiles' from that resolution"):
+        checks.check_part_a({**GOOD_BANS, "textiles": (2270, "2016-03-02")})
+    assert not hasattr(checks, "first_full_export_ban")
 
 
 def test_part_d_drives_the_widget():
