@@ -31,8 +31,13 @@ node_modules/.stamp: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: axe-core accessibility checks will be skipped"; fi
 
+# The course root is served (lessons/ and assignments/ both visible) and the start lesson opens.
+# Jupyter refuses to start as root unless told to (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.stamp-course
-	$(BIN)/jupyter lab lessons/00-start-here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb $(LAB_ARGS)
 
 test: $(VENV)/.stamp-dev $(NODE_STAMP)
 	@PENINSULA_TEST_PG_URL="$${PENINSULA_TEST_PG_URL:-$$(bash tools/postgres-for-tests.sh start >&2 && bash tools/postgres-for-tests.sh url || true)}"; \

@@ -105,3 +105,20 @@ def test_second_make_run_reinstalls_nothing() -> None:
     assert done.returncode == 0, "make would reinstall: requirements or pyproject changed"
     dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True)
     assert "pip" not in dry.stdout and "venv" not in dry.stdout.replace(".venv/bin", ""), dry.stdout
+
+
+def test_make_lab_serves_the_course_root_and_opens_the_start_lesson() -> None:
+    """`make lab` must show lessons/ and assignments/ (not only lessons/) and open lesson 00."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    dry = subprocess.run(["make", "-n", "-W", "requirements.txt", "lab"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    command = next(line for line in dry.splitlines() if "jupyter lab" in line)
+    assert f'--ServerApp.root_dir="{ROOT}"' in command or f"--ServerApp.root_dir={ROOT}" in command
+    assert "--LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb" in dry
+    assert (ROOT / "lessons" / "00-start-here.ipynb").is_file()
