@@ -219,3 +219,75 @@ def test_near_leaks_warns_about_a_shipped_reference_solution(tmp_path):
     assert scan(out, tmp_path / "source") == []  # one shared line: a warning, not a leak
     (out / "peninsula" / "checks.py").write_text("def reference(x):\n    return x\n")
     assert near_leaks(out, tmp_path / "source") == []
+
+
+# --- kernel death that surfaces as something other than DeadKernelError ---------------------
+
+
+class _Process:
+    def __init__(self, code):
+        self.code = code
+
+    def poll(self):
+        return self.code
+
+
+class _KM:
+    def __init__(self, exit_code):
+        self.provisioner = type("P", (), {"process": _Process(exit_code)})()
+
+
+def _guarded(monkeypatch, exit_code, error):
+    from nbgrader.preprocessors import Execute
+
+    from peninsula.grading.kernel import GuardedExecute
+
+    def boom(self, cell, resources, index):
+        raise error
+
+    monkeypatch.setattr(Execute, "preprocess_cell", boom, raising=False)
+    ex = GuardedExecute()
+    ex.km = _KM(exit_code)
+    return ex
+
+
+def test_error_from_a_dead_kernel_marks_the_cell_instead_of_failing(monkeypatch):
+    from nbformat.v4 import new_code_cell
+
+    ex = _guarded(monkeypatch, 1, RuntimeError("Cannot interrupt kernel. No kernel is running!"))
+    cell, _ = ex.preprocess_cell(new_code_cell("import os; os._exit(1)"), {}, 3)
+    assert cell.outputs[-1]["ename"] == "KernelDied"
+    assert "cell 4" in cell.outputs[-1]["evalue"] and "RuntimeError" in cell.outputs[-1]["evalue"]
+    later, _ = ex.preprocess_cell(new_code_cell("x = 1"), {}, 4)
+    assert later.outputs[0]["evalue"].startswith("not run:")
+
+
+def test_error_with_a_live_kernel_is_not_swallowed(monkeypatch):
+    from nbformat.v4 import new_code_cell
+
+    ex = _guarded(monkeypatch, None, RuntimeError("a real grader bug"))
+    with pytest.raises(RuntimeError, match="a real grader bug"):
+        ex.preprocess_cell(new_code_cell("x = 1"), {}, 0)
+
+
+def test_death_outside_a_cell_marks_the_rest_as_not_run(monkeypatch):
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from peninsula.grading.kernel import GuardedExecute
+
+    nb = new_notebook(cells=[new_code_cell("a = 1"), new_code_cell("b = 2"), new_code_cell("c")])
+
+    def dies_after_first_cell(self, nb, resources=None, km=None):
+        self.km = _KM(-9)
+        self.preprocess_cell(nb.cells[0], resources, 0)  # Execute.preprocess_cell not patched:
+        raise RuntimeError("shutdown of a dead kernel failed")
+
+    monkeypatch.setattr(ExecutePreprocessor, "preprocess", dies_after_first_cell)
+    monkeypatch.setattr(
+        "nbgrader.preprocessors.Execute.preprocess_cell",
+        lambda self, cell, resources, index: (cell, resources), raising=False,
+    )
+    out, _ = GuardedExecute().preprocess(nb, {})
+    assert [o["ename"] for o in out.cells[0].outputs] == ["KernelDied"]
+    assert all(c.outputs[0]["evalue"].startswith("not run:") for c in out.cells[1:])

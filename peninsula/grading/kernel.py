@@ -60,14 +60,44 @@ class GuardedExecute(Execute):
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(*args, **kwargs)
         self._dead_reason: str | None = None
+        self._index = 0
+
+    def _kernel_dead(self) -> bool:
+        """True when the kernel's process has exited (checked without the kernel's help)."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return process is not None and process.poll() is not None
+
+    def _mark_dead(self, cell, index: int, why: str) -> None:
+        self._dead_reason = f"the kernel died while running cell {index + 1}{why}"
+        cell.outputs = list(cell.get("outputs", [])) + [
+            _error_output(KERNEL_DIED, self._dead_reason)
+        ]
 
     def preprocess(self, nb, resources=None, km=None):
-        """Execute the notebook; a dead kernel ends execution without raising."""
-        self._dead_reason = None
-        return super().preprocess(nb, resources, km)
+        """Execute the notebook; a dead kernel ends execution without raising.
+
+        Kernel death can surface outside a cell too (for example while the dead kernel is
+        interrupted after a timeout, or shut down): once the kernel is known to be dead, such
+        errors mark the remaining cells as not run instead of failing the whole submission.
+        """
+        self._dead_reason, self._index = None, 0
+        try:
+            return super().preprocess(nb, resources, km)
+        except Exception as exc:
+            if self._dead_reason is None and not self._kernel_dead():
+                raise
+            if self._dead_reason is None:
+                self._mark_dead(nb.cells[self._index], self._index, f" ({type(exc).__name__})")
+            for cell in nb.cells[self._index + 1 :]:
+                if cell.cell_type == "code" and not any(
+                    o.get("ename") == KERNEL_DIED for o in cell.get("outputs", [])
+                ):
+                    cell.outputs = [_error_output(KERNEL_DIED, f"not run: {self._dead_reason}")]
+            return nb, resources if resources is not None else {}
 
     def preprocess_cell(self, cell, resources, index):
         """Execute one cell, or mark it as not run once the kernel has died."""
+        self._index = index
         if cell.cell_type != "code":
             return cell, resources
         if self._dead_reason is not None:
@@ -76,8 +106,10 @@ class GuardedExecute(Execute):
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._dead_reason = f"the kernel died while running cell {index + 1}"
-            cell.outputs = list(cell.get("outputs", [])) + [
-                _error_output(KERNEL_DIED, self._dead_reason)
-            ]
+            self._mark_dead(cell, index, "")
+            return cell, resources
+        except Exception as exc:
+            if not self._kernel_dead():
+                raise
+            self._mark_dead(cell, index, f" ({type(exc).__name__})")
             return cell, resources
