@@ -291,3 +291,37 @@ def test_death_outside_a_cell_marks_the_rest_as_not_run(monkeypatch):
     out, _ = GuardedExecute().preprocess(nb, {})
     assert [o["ename"] for o in out.cells[0].outputs] == ["KernelDied"]
     assert all(c.outputs[0]["evalue"].startswith("not run:") for c in out.cells[1:])
+
+
+@pytest.mark.slow
+def test_a_transient_nbgrader_failure_is_retried_once(tmp_path, monkeypatch):
+    """A gradebook hiccup (two shards inserting the same rows) costs no grade: one retry."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import fixtures_hostile as fx
+    from nbgrader.apps import NbGraderAPI
+
+    from peninsula.grading.course import Course
+    from peninsula.grading.outcomes import ensure_table
+    from peninsula.grading.worker import grade_submission
+
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    fx.build_course(tmp_path, db)
+    fx.make_class(tmp_path, 1)
+    real = NbGraderAPI.autograde
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            return {"success": False, "log": "sqlalchemy.exc.OperationalError: database is locked"}
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(NbGraderAPI, "autograde", flaky)
+    course = Course(tmp_path, db_url=db)
+    student = next(p.name for p in (tmp_path / "submitted").iterdir())
+    ensure_table(db)
+    result = grade_submission(course, fx.ASSIGNMENT, student, ["part1", "part2"])
+    assert len(calls) == 2
+    assert result.outcome == Outcome.GRADED, result.reason
+    assert "second attempt" in result.reason and "database is locked" in result.reason
+    assert result.score > 0
