@@ -269,3 +269,42 @@ def autograde(
     for r in results.values():
         r.log = proc.stdout + proc.stderr
     return results
+
+
+# --- assertions shared by the per-assignment grader tests ----------------------------------
+
+
+def assert_full_marks(result: Result, total: float, cells: Iterable[str] = ()) -> None:
+    """Every auto-graded cell scores its maximum, ``total`` in all; ``cells`` all exist."""
+    missing = set(cells) - set(result.cells)
+    assert not missing, f"grade cells {sorted(missing)} missing; have {sorted(result.cells)}"
+    failing = {
+        k: c.output[-600:]
+        for k, c in result.cells.items()
+        if _is_auto(c) and c.score != c.max_score
+    }
+    assert not failing, failing
+    assert result.auto_score == result.max_auto_score == total
+
+
+def assert_scores_zero(result: Result, total: float, cell: str, message: str) -> None:
+    """Every auto-graded cell (``total`` points available) scores 0, and ``cell`` says why."""
+    assert result.max_auto_score == total
+    scores = {k: c.score for k, c in result.cells.items() if _is_auto(c)}
+    assert result.auto_score == 0, scores
+    assert message in result.output(cell), result.output(cell)[-1500:]
+
+
+def assert_fails_with(result: Result, cell: str, message: str) -> None:
+    """``cell`` scores 0 and its output carries the intended ``message``."""
+    score = result.cells[cell].score
+    assert score == 0, f"{result.student}: {cell} scored {score}"
+    output = result.output(cell)
+    assert message in output, f"{result.student}: {cell} output was:\n{output[-1500:]}"
+
+
+def assert_full_score(result: Result, cells: Iterable[str]) -> None:
+    """Each of ``cells`` scores its maximum (a mistake elsewhere leaves them alone)."""
+    for cell in cells:
+        got = result.cells[cell]
+        assert got.score == got.max_score, (result.student, cell, result.output(cell)[-800:])

@@ -9,6 +9,10 @@ import textwrap
 
 import pytest
 from nbgrader_harness import (
+    assert_fails_with,
+    assert_full_marks,
+    assert_full_score,
+    assert_scores_zero,
     autograde,
     find_cell,
     make_course,
@@ -194,20 +198,11 @@ def graded(tmp_path_factory):
 
 
 def test_solution_scores_full_marks(graded):
-    r = graded["solution"]
-    assert set(AUTO_CELLS) <= set(r.cells), f"grade cells: {sorted(r.cells)}"
-    failing = {
-        k: c.output[-600:] for k, c in r.cells.items() if not c.manual and c.score != c.max_score
-    }
-    assert not failing, failing
-    assert r.auto_score == r.max_auto_score == 10
+    assert_full_marks(graded["solution"], 10, AUTO_CELLS)
 
 
 def test_blank_release_scores_zero(graded):
-    r = graded["blank"]
-    assert r.max_auto_score == 10
-    assert r.auto_score == 0, {k: c.score for k, c in r.cells.items()}
-    assert "NotImplementedError" in r.output("test_visit_days")
+    assert_scores_zero(graded["blank"], 10, "test_visit_days", "NotImplementedError")
 
 
 def test_manual_part_is_left_for_a_person(graded):
@@ -220,15 +215,11 @@ def test_manual_part_is_left_for_a_person(graded):
     [(s, c, m) for s, (_, fails) in sorted(WRONG.items()) for c, m in fails],
 )
 def test_typical_mistake_fails_with_its_message(graded, student, cell, message):
-    r = graded[student]
-    assert r.cells[cell].score == 0, f"{student}: {cell} scored {r.cells[cell].score}"
-    assert message in r.output(cell), f"{student}: {cell} output was:\n{r.output(cell)[-1500:]}"
+    assert_fails_with(graded[student], cell, message)
 
 
 def test_mistakes_leave_independent_parts_alone(graded):
-    r = graded["twosentences"]
-    for cell in AUTO_CELLS[:-1]:
-        assert r.cells[cell].score == r.cells[cell].max_score, (cell, r.output(cell)[-800:])
+    assert_full_score(graded["twosentences"], AUTO_CELLS[:-1])
 
 
 def test_visible_check_passes_but_hidden_tests_catch_a_fitted_answer(graded):
@@ -239,13 +230,11 @@ def test_visible_check_passes_but_hidden_tests_catch_a_fitted_answer(graded):
 
 
 def test_tampering_with_shared_state_changes_no_grade(graded):
-    r = graded["tamper"]
-    for cell in AUTO_CELLS[1:]:
-        assert r.cells[cell].score == r.cells[cell].max_score, (cell, r.output(cell)[-800:])
+    assert_full_score(graded["tamper"], AUTO_CELLS[1:])
 
 
 def test_always_equal_cheat_earns_nothing(graded):
-    r = graded["cheat"]
-    scores = {k: c.score for k, c in r.cells.items() if not c.manual}
-    assert r.auto_score == 0, scores
-    assert "should be of type Series, but it is of type Anything" in r.output("test_visit_days")
+    assert_scores_zero(
+        graded["cheat"], 10, "test_visit_days",
+        "should be of type Series, but it is of type Anything",
+    )

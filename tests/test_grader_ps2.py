@@ -9,6 +9,10 @@ import textwrap
 
 import pytest
 from nbgrader_harness import (
+    assert_fails_with,
+    assert_full_marks,
+    assert_full_score,
+    assert_scores_zero,
     autograde,
     find_cell,
     make_course,
@@ -245,20 +249,11 @@ def graded(tmp_path_factory):
 
 
 def test_solution_scores_full_marks(graded):
-    r = graded["solution"]
-    assert set(AUTO_CELLS) <= set(r.cells), f"grade cells: {sorted(r.cells)}"
-    failing = {
-        k: c.output[-600:] for k, c in r.cells.items() if not c.manual and c.score != c.max_score
-    }
-    assert not failing, failing
-    assert r.auto_score == r.max_auto_score == 10
+    assert_full_marks(graded["solution"], 10, AUTO_CELLS)
 
 
 def test_blank_release_scores_zero(graded):
-    r = graded["blank"]
-    assert r.max_auto_score == 10
-    assert r.auto_score == 0, {k: c.score for k, c in r.cells.items()}
-    assert "NotImplementedError" in r.output("test_haversine_km")
+    assert_scores_zero(graded["blank"], 10, "test_haversine_km", "NotImplementedError")
 
 
 def test_manual_part_is_left_for_a_person(graded):
@@ -271,22 +266,15 @@ def test_manual_part_is_left_for_a_person(graded):
     [(s, c, m) for s, (_, fails) in sorted(WRONG.items()) for c, m in fails],
 )
 def test_typical_mistake_fails_with_its_message(graded, student, cell, message):
-    r = graded[student]
-    assert r.cells[cell].score == 0, f"{student}: {cell} scored {r.cells[cell].score}"
-    assert message in r.output(cell), f"{student}: {cell} output was:\n{r.output(cell)[-1500:]}"
+    assert_fails_with(graded[student], cell, message)
 
 
 def test_mistake_in_one_part_leaves_independent_parts_alone(graded):
-    r = graded["bothways-lonlat"]
-    for cell in ["test_haversine_km", "test_route_length_km"]:
-        assert r.cells[cell].score == r.cells[cell].max_score, (cell, r.output(cell)[-800:])
+    assert_full_score(graded["bothways-lonlat"], ["test_haversine_km", "test_route_length_km"])
 
 
 def test_always_equal_cheat_earns_nothing(graded):
-    r = graded["cheat"]
-    scores = {k: c.score for k, c in r.cells.items() if not c.manual}
-    assert r.auto_score == 0, scores
-    assert "changes how it compares" in r.output("test_haversine_km")
+    assert_scores_zero(graded["cheat"], 10, "test_haversine_km", "changes how it compares")
 
 
 def test_delegating_answer_passes_the_visible_check_only(graded):
@@ -294,10 +282,8 @@ def test_delegating_answer_passes_the_visible_check_only(graded):
     out = graded["delegates"].output("test_haversine_km")
     assert "BEGIN HIDDEN TESTS" not in out
     for student in ("delegates", "delegates-alias"):
-        r = graded[student]
         others = ["test_route_length_km", "test_compare_train_flight", "test_trips_map"]
-        for cell in others:
-            assert r.cells[cell].score == r.cells[cell].max_score, (student, cell)
+        assert_full_score(graded[student], others)
 
 
 def test_autograded_solution_keeps_its_hidden_tests(graded):

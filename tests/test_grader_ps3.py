@@ -17,6 +17,9 @@ import pandas as pd
 import pytest
 from nbgrader_harness import (
     RELEASED,
+    assert_fails_with,
+    assert_full_marks,
+    assert_scores_zero,
     autograde,
     find_cell,
     make_course,
@@ -357,28 +360,21 @@ def graded(tmp_path_factory):
 @pytest.mark.slow
 def test_solution_scores_full_marks(graded):
     _, res = graded
-    r = res["solution"]
-    assert r.max_auto_score == 9
-    assert r.auto_score == r.max_auto_score, {
-        k: c.output for k, c in r.cells.items() if not c.score
-    }
+    assert_full_marks(res["solution"], 9)
 
 
 @pytest.mark.slow
 def test_blank_release_scores_zero(graded):
     _, res = graded
     r = res["blank"]
-    assert r.max_auto_score == 9 and r.auto_score == 0
-    assert "NoneType" in r.output("test-full-bans-visible")
+    assert_scores_zero(r, 9, "test-full-bans-visible", "NoneType")
     assert "NotImplementedError" in r.output("test-banned-visible")
 
 
 @pytest.mark.slow
 def test_always_equal_cheat_scores_zero(graded):
     _, res = graded
-    r = res["cheat"]
-    assert r.auto_score == 0, {k: c.score for k, c in r.cells.items()}
-    assert "should be of type dict" in r.output("test-full-bans-visible")
+    assert_scores_zero(res["cheat"], 9, "test-full-bans-visible", "should be of type dict")
 
 
 @pytest.mark.slow
@@ -386,25 +382,19 @@ def test_typical_wrong_answers_fail_with_helpful_messages(graded):
     _, res = graded
     china, partial, strict, silent = (res[s] for s in ("china", "partial", "strict", "silent"))
     # Part A: China's implementation date, and the 2270 ban with exceptions
-    assert china.cells["test-full-bans-visible"].score == 0
-    assert "China's own implementation dates" in china.output("test-full-bans-visible")
-    assert partial.cells["test-full-bans-visible"].score == 0
-    assert "not full bans" in partial.output("test-full-bans-visible")
+    assert_fails_with(china, "test-full-bans-visible", "China's own implementation dates")
+    assert_fails_with(partial, "test-full-bans-visible", "not full bans")
     # Part C: a fraction instead of a percentage; subtraction reversed
-    assert china.cells["test-petroleum-visible"].score == 0
-    assert "75 percent" in china.output("test-petroleum-visible")
+    assert_fails_with(china, "test-petroleum-visible", "75 percent")
     assert partial.cells["test-petroleum-hidden"].score == 0
     assert "is -75" in partial.output("test-petroleum-visible")
     # Part B: a strict comparison misses the first day of a ban (2371 coal, 5 Aug 2017)
-    assert strict.cells["test-banned-visible"].score == 0
-    assert "compare with >=" in strict.output("test-banned-visible")
-    assert strict.cells["test-banned-boundaries"].score == 0
-    assert "'2017-08-05'" in strict.output("test-banned-boundaries")
+    assert_fails_with(strict, "test-banned-visible", "compare with >=")
+    assert_fails_with(strict, "test-banned-boundaries", "'2017-08-05'")
     # Part B: no ValueError for an unknown category; Part D: the label never updates
     assert "did not raise ValueError" in silent.output("test-banned-visible")
     assert silent.cells["test-banned-errors"].score == 0
-    assert silent.cells["test-explorer-visible"].score == 0
-    assert ".observe(" in silent.output("test-explorer-visible")
+    assert_fails_with(silent, "test-explorer-visible", ".observe(")
     # Parts the student got right still earn their points
     assert china.cells["test-banned-boundaries"].score == 1
     assert silent.cells["test-petroleum-hidden"].score == 1
@@ -416,8 +406,7 @@ def test_delegating_to_the_sanctions_model_earns_no_hidden_points(graded):
     _, res = graded
     r = res["delegates"]
     assert r.cells["test-banned-visible"].score == 1
-    assert r.cells["test-banned-boundaries"].score == 0
-    assert "SanctionsModel" in r.output("test-banned-boundaries")
+    assert_fails_with(r, "test-banned-boundaries", "SanctionsModel")
     assert "the course's reference model" in r.output("test-banned-boundaries")
 
 
