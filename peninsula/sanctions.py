@@ -517,33 +517,27 @@ class SanctionsModel:
         rows = m[mask].sort_values(["effective_from", "resolution"])
         day = ts.date().isoformat()
         full = [r for _, r in rows.iterrows() if not self._is_partial(r)]
-        if full:
-            r = full[-1]
+        def result(r: pd.Series, banned: bool, verdict: str, extra: str = "") -> BanResult:
+            where = f"resolution {int(r['resolution'])} ({_para_text(r['paragraph_shown'])})"
             return BanResult(
                 category=cat,
                 date=ts,
-                banned=True,
+                banned=banned,
                 resolution=int(r["resolution"]),
                 paragraph=r["paragraph_shown"],
                 source=str(r["source"]),
-                note=f"{cat} on {day}: banned under resolution {int(r['resolution'])} "
-                f"({_para_text(r['paragraph_shown'])})."
-                + (" The data lists exceptions; see the description."
-                   if re.search(r"\bExceptions?:", str(r["description"])) else ""),
+                note=f"{cat} on {day}: {verdict} under {where}.{extra}",
             )
+
+        if full:
+            r = full[-1]
+            listed = re.search(r"\bExceptions?:", str(r["description"]))
+            extra = " The data lists exceptions; see the description." if listed else ""
+            return result(r, True, "banned", extra)
         if not rows.empty:
             r = rows.iloc[-1]
             what = "capped" if r["kind"] == "cap" else "restricted, with exceptions,"
-            return BanResult(
-                category=cat,
-                date=ts,
-                banned=False,
-                resolution=int(r["resolution"]),
-                paragraph=r["paragraph_shown"],
-                source=str(r["source"]),
-                note=f"{cat} on {day}: not fully banned; {what} under resolution "
-                f"{int(r['resolution'])} ({_para_text(r['paragraph_shown'])}).",
-            )
+            return result(r, False, f"not fully banned; {what}")
         others = m[self._active(ts) & (m["category"] == cat)]
         note = f"{cat} on {day}: no UN ban or cap in force in the data."
         if not others.empty:
