@@ -308,3 +308,10 @@ def assert_full_score(result: Result, cells: Iterable[str]) -> None:
     for cell in cells:
         got = result.cells[cell]
         assert got.score == got.max_score, (result.student, cell, result.output(cell)[-800:])
+
+
+def assert_no_outputs(nb: NotebookNode) -> None:
+    """A released notebook carries no outputs and no execution counts."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:200]

@@ -19,6 +19,7 @@ from nbgrader_harness import (
     RELEASED,
     assert_fails_with,
     assert_full_marks,
+    assert_no_outputs,
     assert_scores_zero,
     autograde,
     find_cell,
@@ -265,9 +266,7 @@ def _released_answers_leak(nb) -> list[str]:
 
 def _assert_clean_release(nb) -> None:
     assert _released_answers_leak(nb) == []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
+    assert_no_outputs(nb)
 
 
 @pytest.fixture(scope="module")

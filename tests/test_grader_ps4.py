@@ -18,6 +18,7 @@ from nbgrader_harness import (
     RELEASED,
     assert_fails_with,
     assert_full_marks,
+    assert_no_outputs,
     assert_scores_zero,
     autograde,
     find_cell,
@@ -215,9 +216,7 @@ def _leaks(nb) -> list[str]:
 
 def _assert_clean_release(nb) -> None:
     assert _leaks(nb) == []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
+    assert_no_outputs(nb)
     assert find_cell(nb, "essay").source.strip() == "YOUR ANSWER HERE"
 
 
